@@ -1,0 +1,1 @@
+"""Tend: confidential opt-out wellness check-ins for resident physicians."""

@@ -1,0 +1,67 @@
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from app.auth.models import Role
+from app.validation import normalise_email
+
+Email = Annotated[str, AfterValidator(normalise_email)]
+
+
+class StaffCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    email: Email
+    role: Role
+    program_id: int | None = Field(default=None, description="Required for coordinators and directors.")
+    therapist_id: int | None = Field(default=None, description="Required for therapist accounts.")
+
+    @model_validator(mode="after")
+    def _links_match_role(self) -> "StaffCreate":
+        needs_program = self.role in (Role.coordinator, Role.director)
+        if needs_program != (self.program_id is not None):
+            raise ValueError("program_id is required for coordinators and directors, and only for them")
+        if (self.role == Role.therapist) != (self.therapist_id is not None):
+            raise ValueError("therapist_id is required for therapist accounts, and only for them")
+        return self
+
+
+class StaffUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    active: bool | None = None
+
+
+class StaffOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str
+    role: Role
+    program_id: int | None
+    therapist_id: int | None
+    active: bool
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(default="", max_length=100)
+
+
+class TokenOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    staff_id: int
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenOut):
+    token: str = Field(description="Shown once. Store it now: Tend keeps only its hash.")

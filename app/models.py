@@ -1,0 +1,18 @@
+"""Imports every model so that ``Base.metadata`` is complete (Alembic and the app load this)."""
+
+from app.auth.models import ApiToken, AuditEvent, StaffAccount
+from app.programs.models import Program
+from app.roster.models import Resident
+from app.therapists.models import AvailabilityWindow, Therapist, TherapistExclusion, TimeOff
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "AvailabilityWindow",
+    "Program",
+    "Resident",
+    "StaffAccount",
+    "Therapist",
+    "TherapistExclusion",
+    "TimeOff",
+]

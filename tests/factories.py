@@ -1,0 +1,106 @@
+"""Small factories: each test builds exactly the data it needs, through the real services."""
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.auth import service as auth_service
+from app.auth.models import Role, StaffAccount
+from app.auth.schemas import StaffCreate
+from app.programs import service as program_service
+from app.programs.models import Program
+from app.programs.schemas import CheckinPolicy, ProgramCreate
+from app.roster.models import Resident
+from app.therapists.models import AvailabilityWindow, Therapist, TherapistKind
+
+_seq = itertools.count(1)
+
+
+@dataclass
+class Staff:
+    account: StaffAccount
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def make_program(session: Session, **overrides: Any) -> Program:
+    n = next(_seq)
+    fields: dict[str, Any] = {
+        "name": f"Programme {n}",
+        "time_zone": "America/Detroit",
+        "state": "MI",
+        "policy": CheckinPolicy(),
+    }
+    fields.update(overrides)
+    program = program_service.create_program(session, data=ProgramCreate(**fields))
+    session.commit()
+    return program
+
+
+def make_therapist(session: Session, **overrides: Any) -> Therapist:
+    n = next(_seq)
+    fields: dict[str, Any] = {
+        "name": f"Therapist {n}",
+        "email": f"therapist{n}@clinic.example.org",
+        "kind": TherapistKind.volunteer,
+        "time_zone": "America/Detroit",
+        "licensed_states": ["MI"],
+        "max_per_day": 4,
+        "max_per_week": 12,
+    }
+    fields.update(overrides)
+    therapist = Therapist(**fields)
+    session.add(therapist)
+    session.flush()
+    session.add(AvailabilityWindow(therapist_id=therapist.id, weekday=1, start=_t(9), end=_t(12)))
+    session.commit()
+    return therapist
+
+
+def make_resident(session: Session, program: Program, **overrides: Any) -> Resident:
+    n = next(_seq)
+    fields: dict[str, Any] = {
+        "program_id": program.id,
+        "external_id": f"E{n:05d}",
+        "first_name": "Resident",
+        "last_name": f"Number{n}",
+        "email": f"resident{n}@hospital.example.org",
+        "pgy": 1,
+        "start_date": date(2026, 7, 1),
+    }
+    fields.update(overrides)
+    resident = Resident(**fields)
+    session.add(resident)
+    session.commit()
+    return resident
+
+
+def make_staff(
+    session: Session, role: Role, *, program: Program | None = None, therapist: Therapist | None = None
+) -> Staff:
+    n = next(_seq)
+    account = auth_service.create_staff(
+        session,
+        data=StaffCreate(
+            name=f"{role.value.title()} {n}",
+            email=f"{role.value}{n}@staff.example.org",
+            role=role,
+            program_id=program.id if program else None,
+            therapist_id=therapist.id if therapist else None,
+        ),
+    )
+    _, token = auth_service.issue_token(session, staff_id=account.id)
+    session.commit()
+    return Staff(account=account, token=token)
+
+
+def _t(hour: int, minute: int = 0) -> Any:
+    from datetime import time
+
+    return time(hour, minute)
