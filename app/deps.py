@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -32,6 +32,9 @@ def get_app_settings(request: Request) -> Settings:
 
 
 # scope="function": commit before the response leaves, so a failed commit is never reported as success.
+# Ids in paths: positive and within a 32-bit integer column, so an absurd id is a 422, not a database error.
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 

@@ -11,7 +11,6 @@ import time
 import uuid
 from typing import Any
 
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
@@ -55,23 +54,17 @@ def configure_logging(level: str = "INFO") -> None:
 request_log = logging.getLogger("tend.request")
 
 
-def _route_template(app: Any, scope: Scope) -> str:
+def _route_template(scope: Scope) -> str:
+    # Set by the router once a route matched; requests refused earlier (413, 404) have none.
     route = scope.get("route")
-    if route is not None:
-        return str(route.path)
-    for candidate in getattr(app, "routes", []):
-        match, _ = candidate.matches(scope)
-        if match == Match.FULL:
-            return str(candidate.path)
-    return "(unmatched)"
+    return str(route.path) if route is not None else "(unmatched)"
 
 
 class RequestLogMiddleware:
     """Logs one line per HTTP request: method, route template, status, duration, request id."""
 
-    def __init__(self, app: ASGIApp, *, router_app: Any = None) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.router_app = router_app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -96,7 +89,7 @@ class RequestLogMiddleware:
                 "request",
                 extra={
                     "method": scope["method"],
-                    "route": _route_template(self.router_app, scope),
+                    "route": _route_template(scope),
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     "request_id": request_id,

@@ -5,6 +5,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 
 from app.auth.router import router as auth_router
 from app.config import Settings, get_settings
@@ -42,6 +43,11 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _out_of_range(_: Request, exc: Exception) -> JSONResponse:
+    # Safety net: a number too large for its column must not surface as a 500.
+    return JSONResponse({"detail": "A number in the request is out of range."}, status_code=422)
+
+
 async def _unexpected_error(_: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error", extra={"error_type": type(exc).__name__})
     return JSONResponse({"detail": "Something went wrong on our side; nothing was changed."}, status_code=500)
@@ -67,7 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes)
-    app.add_middleware(RequestLogMiddleware, router_app=app.router)
+    app.add_middleware(RequestLogMiddleware)
     return app

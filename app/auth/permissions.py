@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from app.auth.models import Role, StaffAccount
-from app.deps import CurrentStaff
+from app.deps import CurrentStaff, RecordId
 from app.errors import Forbidden
 
 StaffCheck = Callable[..., StaffAccount]
@@ -31,7 +31,7 @@ def require_roles(*roles: Role) -> StaffCheck:
 def require_program_role(*roles: Role) -> StaffCheck:
     """Allow admins (if listed) and, for programme roles, only staff of the programme in the path."""
 
-    def check(program_id: int, staff: CurrentStaff) -> StaffAccount:
+    def check(program_id: RecordId, staff: CurrentStaff) -> StaffAccount:
         if staff.role not in roles:
             raise Forbidden(f"This action needs one of these roles: {', '.join(r.value for r in roles)}.")
         if staff.role in (Role.coordinator, Role.director) and staff.program_id != program_id:
@@ -44,7 +44,7 @@ def require_program_role(*roles: Role) -> StaffCheck:
 def require_therapist_self_or_admin() -> StaffCheck:
     """Allow admins, and a therapist acting on their own record."""
 
-    def check(therapist_id: int, staff: CurrentStaff) -> StaffAccount:
+    def check(therapist_id: RecordId, staff: CurrentStaff) -> StaffAccount:
         if staff.role == Role.admin:
             return staff
         if staff.role == Role.therapist and staff.therapist_id == therapist_id:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, status
 
 from app.auth.models import Role, StaffAccount
 from app.auth.permissions import AdminOnly, require_program_role
-from app.deps import CurrentStaff, SessionDep
+from app.deps import CurrentStaff, RecordId, SessionDep
 from app.programs import service
 from app.programs.schemas import ProgramCreate, ProgramOut, ProgramUpdate
 
@@ -26,10 +26,12 @@ def list_programs(session: SessionDep, staff: CurrentStaff) -> list[ProgramOut]:
 
 
 @router.get("/{program_id}", response_model=ProgramOut)
-def get_program(program_id: int, session: SessionDep, _: ProgramReader) -> ProgramOut:
+def get_program(program_id: RecordId, session: SessionDep, _: ProgramReader) -> ProgramOut:
     return ProgramOut.model_validate(service.get_program(session, program_id=program_id))
 
 
 @router.patch("/{program_id}", response_model=ProgramOut)
-def update_program(program_id: int, data: ProgramUpdate, session: SessionDep, _: AdminOnly) -> ProgramOut:
+def update_program(
+    program_id: RecordId, data: ProgramUpdate, session: SessionDep, _: AdminOnly
+) -> ProgramOut:
     return ProgramOut.model_validate(service.update_program(session, program_id=program_id, data=data))

@@ -1,0 +1,1 @@
+"""Outbox, invitation building (iCalendar) and mail transports."""

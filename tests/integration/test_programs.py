@@ -1,0 +1,102 @@
+"""Programmes and their check-in policy, as an administrator configures them."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app.auth.models import Role
+from tests.factories import make_program, make_staff
+
+
+def _create(client: TestClient, headers: dict[str, str], **fields: Any) -> Any:
+    body = {"name": "Family Medicine", "time_zone": "America/Chicago", "state": "il", **fields}
+    return client.post("/programs", headers=headers, json=body)
+
+
+def test_admin_creates_a_programme_with_the_default_policy(client: TestClient, db: Session) -> None:
+    admin = make_staff(db, Role.admin)
+    response = _create(client, admin.headers)
+    assert response.status_code == 201, response.text
+    program = response.json()
+    assert program["state"] == "IL"
+    assert program["policy"]["checkins_per_academic_year"] == 1
+    assert program["policy"]["duration_minutes"] == 30
+    assert client.get(f"/programs/{program['id']}", headers=admin.headers).json() == program
+
+
+@pytest.mark.parametrize(
+    ("fields", "fragment"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "IANA time zone"),
+        ({"time_zone": "localtime"}, "IANA time zone"),
+        ({"state": "ZZ"}, "US state"),
+        ({"policy": {"duration_minutes": 10}}, "duration_minutes"),
+        ({"policy": {"duration_minutes": 90}}, "duration_minutes"),
+        ({"policy": {"pgy_levels": [0]}}, "between 1 and 8"),
+        ({"policy": {"pgy_levels": []}}, "pgy_levels"),
+        ({"policy": {"allowed_weekdays": [7]}}, "0 (Monday) to 6"),
+        ({"policy": {"day_start": "17:00", "day_end": "09:00"}}, "before day_end"),
+        ({"policy": {"modality": "in_person"}}, "location"),
+        ({"policy": {"modality": "carrier pigeon"}}, "modality"),
+        ({"policy": {"protected_blocks": [{"weekday": 2, "start": "14:00", "end": "13:00"}]}}, "not before"),
+        (
+            {
+                "policy": {
+                    "protected_blocks": [
+                        {"weekday": 2, "start": "13:00", "end": "15:00"},
+                        {"weekday": 2, "start": "14:00", "end": "16:00"},
+                    ]
+                }
+            },
+            "overlap",
+        ),
+        ({"policy": {"window_days": 0}}, "window_days"),
+        ({"policy": {"min_notice_hours": -1}}, "min_notice_hours"),
+        ({"policy": {"surprise": True}}, "surprise"),
+    ],
+)
+def test_invalid_programmes_are_refused_with_a_clear_message(
+    client: TestClient, db: Session, fields: dict[str, Any], fragment: str
+) -> None:
+    admin = make_staff(db, Role.admin)
+    response = _create(client, admin.headers, **fields)
+    assert response.status_code == 422
+    assert fragment in response.text
+    assert client.get("/programs", headers=admin.headers).json() == []
+
+
+def test_protected_blocks_replace_weekday_hours(client: TestClient, db: Session) -> None:
+    admin = make_staff(db, Role.admin)
+    policy = {"allowed_weekdays": [], "protected_blocks": [{"weekday": 2, "start": "13:00", "end": "17:00"}]}
+    response = _create(client, admin.headers, policy=policy)
+    assert response.status_code == 201, response.text
+    assert response.json()["policy"]["protected_blocks"] == [
+        {"weekday": 2, "start": "13:00:00", "end": "17:00:00"}
+    ]
+
+
+def test_admin_updates_policy_and_duplicate_names_conflict(client: TestClient, db: Session) -> None:
+    admin = make_staff(db, Role.admin)
+    first = make_program(db, name="Surgery")
+    second = make_program(db, name="Paediatrics")
+    updated = client.patch(
+        f"/programs/{first.id}",
+        headers=admin.headers,
+        json={"policy": {"pgy_levels": [1, 2], "window_days": 28}},
+    )
+    assert updated.status_code == 200
+    assert updated.json()["policy"]["window_days"] == 28
+    clash = client.patch(f"/programs/{second.id}", headers=admin.headers, json={"name": "Surgery"})
+    assert clash.status_code == 409
+    assert client.patch("/programs/999999", headers=admin.headers, json={"name": "X"}).status_code == 404
+
+
+def test_coordinators_and_directors_see_only_their_own_programme(client: TestClient, db: Session) -> None:
+    mine = make_program(db)
+    make_program(db)
+    for role in (Role.coordinator, Role.director):
+        staff = make_staff(db, role, program=mine)
+        listed = client.get("/programs", headers=staff.headers).json()
+        assert [p["id"] for p in listed] == [mine.id]
