@@ -1,6 +1,9 @@
 """Imports every model so that ``Base.metadata`` is complete (Alembic and the app load this)."""
 
 from app.auth.models import ApiToken, AuditEvent, StaffAccount
+from app.call_schedules.models import Blackout
+from app.checkins.models import CheckIn
+from app.coverage.models import AutoBookingRun, JobLease, UnplacedResident
 from app.programs.models import Program
 from app.roster.models import Resident
 from app.therapists.models import AvailabilityWindow, Therapist, TherapistExclusion, TimeOff
@@ -8,11 +11,16 @@ from app.therapists.models import AvailabilityWindow, Therapist, TherapistExclus
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "AutoBookingRun",
     "AvailabilityWindow",
+    "Blackout",
+    "CheckIn",
+    "JobLease",
     "Program",
     "Resident",
     "StaffAccount",
     "Therapist",
     "TherapistExclusion",
     "TimeOff",
+    "UnplacedResident",
 ]
