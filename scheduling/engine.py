@@ -1,0 +1,270 @@
+"""The booking engine: an optimal, deterministic assignment of residents to therapist slots.
+
+Why a min-cost flow
+-------------------
+Every rule in the policy is either a property of a single (resident, slot) pair -- inside the window, after
+the notice, clear of the resident's blackouts, in the programme's hours and the therapist's availability -- or
+a *count* limit: one check-in per resident, one per slot, at most so many per therapist-day and per
+therapist-week. Pair properties decide which arcs exist; count limits are arc capacities along nested paths
+(slot -> therapist-day -> therapist-week -> therapist). Overlap and buffers would be pairwise conflicts
+between slots, which a flow cannot express, so they are removed before the model is built: each therapist's
+slots are packed so that no two of them conflict (see :mod:`scheduling.slots`). What remains is a network
+whose maximum flow is exactly the largest number of residents the constraints allow, and because flow networks
+have integral optima, the solver's answer is a real assignment -- no rounding, no heuristic.
+
+The network, from source to sink::
+
+    source -> resident group (capacity: its size)
+           -> time class      (a group reaches the classes its members can attend)
+           -> slot instant    (capacity: the slots that start then)
+           -> therapist-day   (one arc per slot, capacity 1, cost: how late the day is)
+           -> therapist-week  (capacity: what is left of the daily limit)
+           -> therapist       (capacity: what is left of the weekly limit)
+           -> sink            (parallel unit arcs of rising cost: the load-balancing term)
+
+Groups and classes compress residents and instants without changing the problem (see
+:mod:`scheduling.candidates`): this is what keeps 10,000 residents x 200 therapists x 8 weeks to about a
+hundred thousand arcs instead of hundreds of millions.
+
+Why these costs
+---------------
+The objective is lexicographic: (a) the most residents booked, then (b) earlier dates, then (c) an even load.
+
+(a) ``SolveMaxFlowWithMinCost`` first fixes the flow at its maximum and only then minimises cost, so no cost
+    can trade a booking away.
+(b) Each slot arc costs ``W * d``, where ``d`` is the slot's programme-local day counted from the start of the
+    horizon.
+(c) A therapist's ``k``-th check-in (counting existing ones in the horizon) costs ``k`` on its own parallel
+    arc to the sink. These marginal costs rise, so the cheapest way to route ``n`` units is the most even
+    spread: the sum of a convex function of each therapist's load.
+
+``W`` is one more than the largest load cost any solution could have, so moving a single check-in one day
+earlier always outweighs any change in balance: (b) strictly dominates (c).
+
+Determinism
+-----------
+Residents and therapists are sorted by id before anything else, arcs are added in a fixed order, and the
+solver is deterministic, so the same input always yields the same plan, whatever order the input lists
+came in.
+
+Incremental planning
+--------------------
+Existing bookings are inputs, never outputs: they block their therapist's time (with the buffer), use up daily
+and weekly capacity, and mark their resident as booked for the period. A plan therefore only ever adds
+bookings. A full re-plan of future check-ins is the same call on a problem whose future bookings were
+released; see :func:`release_future_bookings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import min_cost_flow
+
+from scheduling.candidates import Candidates, prepare
+from scheduling.model import Booking, ExistingBooking, Plan, Problem, Unplaced
+from scheduling.slots import floor_seconds, from_seconds
+
+__all__ = ["EngineError", "plan", "release_future_bookings"]
+
+IntArray = npt.NDArray[np.int64]
+
+# OR-Tools scales costs by the number of nodes internally; keep the product well inside int64.
+_COST_LIMIT = 2**62
+
+
+class EngineError(RuntimeError):
+    """The optimiser could not produce a plan (a defect or an input far beyond the engine's design range)."""
+
+
+def plan(problem: Problem) -> Plan:
+    """Book as many due residents as the constraints allow, as early as possible, with an even therapist load.
+
+    Existing bookings are never moved. Residents who already have this period's check-in are listed in
+    ``Plan.already_booked``; every other resident on the roster is either booked or listed in
+    ``Plan.unplaced`` with a reason. The module docstring explains the model and the priorities.
+    """
+    candidates = prepare(problem)
+    assignment = solve(candidates)
+    duration = problem.policy.duration_minutes * 60
+    bookings: list[Booking] = []
+    unplaced = list(candidates.unplaced)
+    for index, resident in enumerate(candidates.residents):
+        placed = assignment.get(index)
+        if placed is None:
+            unplaced.append(Unplaced(resident.id, candidates.capacity_reason(index)))
+            continue
+        start, therapist = placed
+        bookings.append(
+            Booking(
+                resident_id=resident.id,
+                therapist_id=candidates.slots.therapists[therapist].id,
+                start=from_seconds(start),
+                end=from_seconds(start + duration),
+            )
+        )
+    bookings.sort(key=lambda b: (b.start, b.resident_id))
+    unplaced.sort()
+    return Plan(bookings=tuple(bookings), unplaced=tuple(unplaced), already_booked=candidates.already_booked)
+
+
+def release_future_bookings(problem: Problem) -> Problem:
+    """Return ``problem`` without the existing bookings that a full re-plan may move.
+
+    These are the bookings of this programme's residents that start after ``now`` plus the minimum notice: a
+    booking that starts sooner is left alone, because moving it would break the notice promise. Other
+    programmes' bookings (residents not on this roster) always stay.
+    ``plan(release_future_bookings(problem))`` is the full re-plan an administrator can ask for.
+    """
+    roster = {r.id for r in problem.residents}
+    cutoff = floor_seconds(problem.now) + problem.policy.min_notice_hours * 3600
+    kept: tuple[ExistingBooking, ...] = tuple(
+        b for b in problem.existing_bookings if b.resident_id not in roster or floor_seconds(b.start) < cutoff
+    )
+    return replace(problem, existing_bookings=kept)
+
+
+def solve(candidates: Candidates) -> dict[int, tuple[int, int]]:
+    """Solve the flow model; return ``{resident index: (start, therapist index)}`` for those booked."""
+    slots = candidates.slots
+    groups, classes = candidates.group_count, candidates.class_count
+    if groups == 0 or classes == 0:
+        return {}
+
+    # Only slots some resident can attend enter the model.
+    slot_class = candidates.time_class[slots.slot_time]
+    live = np.flatnonzero(slot_class >= 0)
+    live_times = np.unique(slots.slot_time[live])
+    time_node_of = np.full(slots.times.shape[0], -1, dtype=np.int64)
+
+    group_size = np.bincount(candidates.group_of, minlength=groups).astype(np.int64)
+    # Node numbering: fixed blocks, in the order the docstring lists the layers.
+    source, sink = 0, 1
+    group_base = 2
+    class_base = group_base + groups
+    time_base = class_base + classes
+    time_node_of[live_times] = time_base + np.arange(live_times.shape[0])
+    day_base = time_base + live_times.shape[0]
+    week_base = day_base + slots.day_capacity.shape[0]
+    therapist_base = week_base + slots.week_capacity.shape[0]
+    node_count = therapist_base + len(slots.therapists)
+
+    tails: list[IntArray] = []
+    heads: list[IntArray] = []
+    caps: list[IntArray] = []
+    costs: list[IntArray] = []
+
+    def add(tail: IntArray, head: IntArray, cap: IntArray, cost: IntArray | int = 0) -> slice:
+        start = sum(len(t) for t in tails)
+        tails.append(tail.astype(np.int32))
+        heads.append(head.astype(np.int32))
+        caps.append(cap.astype(np.int64))
+        costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), tail.shape).copy())
+        return slice(start, start + len(tail))
+
+    group_ids = np.arange(groups, dtype=np.int64)
+    add(np.full(groups, source), group_base + group_ids, group_size)
+    pair_group, pair_class = np.nonzero(candidates.group_classes)
+    pair_arcs = add(group_base + pair_group, class_base + pair_class, group_size[pair_group])
+    per_time = np.bincount(slots.slot_time[live], minlength=slots.times.shape[0])
+    add(
+        class_base + candidates.time_class[live_times],
+        time_node_of[live_times],
+        per_time[live_times].astype(np.int64),
+    )
+
+    # Load-balancing arcs bound the largest load cost any solution can have; W must exceed it.
+    live_per_therapist = np.bincount(slots.slot_therapist[live], minlength=len(slots.therapists))
+    week_cap_per_therapist = np.bincount(
+        slots.week_therapist, weights=slots.week_capacity, minlength=len(slots.therapists)
+    ).astype(np.int64)
+    units = np.minimum(live_per_therapist, week_cap_per_therapist)
+    balance_tails: list[int] = []
+    balance_costs: list[int] = []
+    for therapist, count in enumerate(units.tolist()):
+        base = int(slots.existing_load[therapist])
+        balance_tails.extend([therapist_base + therapist] * count)
+        balance_costs.extend(range(base, base + count))
+    date_weight = sum(balance_costs) + 1
+
+    day_cost = slots.time_day_index[slots.slot_time[live]] * date_weight
+    if int(day_cost.max(initial=0)) * (node_count + 1) >= _COST_LIMIT:
+        raise EngineError("planning horizon and load are too large to weigh dates above balance exactly")
+    slot_arcs = add(
+        time_node_of[slots.slot_time[live]],
+        day_base + slots.slot_day[live],
+        np.ones(live.shape[0], dtype=np.int64),
+        day_cost,
+    )
+    add(
+        day_base + np.arange(slots.day_capacity.shape[0]),
+        week_base + slots.day_week,
+        slots.day_capacity,
+    )
+    add(
+        week_base + np.arange(slots.week_capacity.shape[0]),
+        therapist_base + slots.week_therapist,
+        slots.week_capacity,
+    )
+    add(
+        np.array(balance_tails, dtype=np.int64),
+        np.full(len(balance_tails), sink, dtype=np.int64),
+        np.ones(len(balance_tails), dtype=np.int64),
+        np.array(balance_costs, dtype=np.int64),
+    )
+
+    network = min_cost_flow.SimpleMinCostFlow()
+    network.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
+    )
+    total = int(group_size.sum())
+    network.set_node_supply(source, total)
+    network.set_node_supply(sink, -total)
+    status = network.solve_max_flow_with_min_cost()
+    if status != network.OPTIMAL:
+        raise EngineError(f"min-cost flow solver stopped with status {status!r}")
+    flows = network.flows(np.arange(network.num_arcs(), dtype=np.int32)).astype(np.int64)
+    return _disaggregate(candidates, flows[pair_arcs], pair_group, pair_class, flows[slot_arcs], live)
+
+
+def _disaggregate(
+    candidates: Candidates,
+    pair_flow: IntArray,
+    pair_group: IntArray,
+    pair_class: IntArray,
+    slot_flow: IntArray,
+    live: IntArray,
+) -> dict[int, tuple[int, int]]:
+    """Turn group-to-class and slot flows back into one (start, therapist) per booked resident.
+
+    Within a class every resident can take every slot, so matching them in a fixed order (residents by id,
+    slots by time then therapist) is valid and deterministic.
+    """
+    slots = candidates.slots
+    used = live[slot_flow > 0]  # already ordered by time, then therapist
+    class_units: list[list[tuple[int, int]]] = [[] for _ in range(candidates.class_count)]
+    for slot in used.tolist():
+        t = int(slots.slot_time[slot])
+        class_units[int(candidates.time_class[t])].append(
+            (int(slots.times[t]), int(slots.slot_therapist[slot]))
+        )
+
+    members: list[list[int]] = [[] for _ in range(candidates.group_count)]
+    for index, group in enumerate(candidates.group_of.tolist()):
+        members[group].append(index)
+    taken = [0] * candidates.group_count
+    class_residents: list[list[int]] = [[] for _ in range(candidates.class_count)]
+    for flow, group, cls in zip(pair_flow.tolist(), pair_group.tolist(), pair_class.tolist(), strict=True):
+        if flow:
+            class_residents[cls].extend(members[group][taken[group] : taken[group] + flow])
+            taken[group] += flow
+
+    assignment: dict[int, tuple[int, int]] = {}
+    for residents, units in zip(class_residents, class_units, strict=True):
+        if len(residents) != len(units):
+            raise EngineError("flow is not conserved at a time class")
+        for resident, unit in zip(sorted(residents), units, strict=True):
+            assignment[resident] = unit
+    return assignment
