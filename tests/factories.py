@@ -104,3 +104,17 @@ def _t(hour: int, minute: int = 0) -> Any:
     from datetime import time
 
     return time(hour, minute)
+
+
+def make_time_off(session: Session, therapist: Therapist, *, days_from_now: int = 30, days: int = 2) -> Any:
+    """A period of time off (a TimeOff row) starting at a whole UTC hour ``days_from_now`` days ahead."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.therapists.models import TimeOff
+
+    starts_at = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=days_from_now)
+    ends_at = starts_at + timedelta(days=days)
+    time_off = TimeOff(therapist_id=therapist.id, starts_at=starts_at, ends_at=ends_at)
+    session.add(time_off)
+    session.commit()
+    return time_off

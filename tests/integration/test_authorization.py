@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.models import Role
-from tests.factories import Staff, make_program, make_resident, make_staff, make_therapist
+from tests.factories import Staff, make_program, make_resident, make_staff, make_therapist, make_time_off
 
 Caller = Literal[
     "anonymous",
@@ -59,6 +59,14 @@ EXPECTED: dict[tuple[str, str], dict[Caller, int | str]] = {
     ("GET", "/programs"): ANY_STAFF,
     ("GET", "/programs/{program_id}"): PROGRAM_STAFF,
     ("PATCH", "/programs/{program_id}"): ADMIN,
+    ("POST", "/therapists"): ADMIN,
+    ("GET", "/therapists"): ADMIN,
+    ("GET", "/therapists/{therapist_id}"): THERAPIST_SELF,
+    ("PATCH", "/therapists/{therapist_id}"): ADMIN,
+    ("PUT", "/therapists/{therapist_id}/availability"): THERAPIST_SELF,
+    ("POST", "/therapists/{therapist_id}/time-off"): THERAPIST_SELF,
+    ("DELETE", "/therapists/{therapist_id}/time-off/{time_off_id}"): THERAPIST_SELF,
+    ("PUT", "/therapists/{therapist_id}/exclusions"): ADMIN,
 }
 
 
@@ -95,6 +103,7 @@ def world(db: Session) -> World:
         "resident_id": resident.id,
         "staff_id": target.account.id,
         "token_id": token_id,
+        "time_off_id": make_time_off(db, therapist).id,
     }
     return World(callers=callers, params=params)
 
