@@ -59,6 +59,12 @@ EXPECTED: dict[tuple[str, str], dict[Caller, int | str]] = {
     ("GET", "/programs"): ANY_STAFF,
     ("GET", "/programs/{program_id}"): PROGRAM_STAFF,
     ("PATCH", "/programs/{program_id}"): ADMIN,
+    # The roster names people: its coordinators and admins only (directors see aggregates, never names).
+    ("POST", "/programs/{program_id}/roster"): COORDINATOR,
+    ("GET", "/programs/{program_id}/residents"): COORDINATOR,
+    ("GET", "/programs/{program_id}/residents.csv"): COORDINATOR,
+    ("GET", "/programs/{program_id}/residents/{resident_id}"): COORDINATOR,
+    ("PATCH", "/programs/{program_id}/residents/{resident_id}"): COORDINATOR,
     ("POST", "/therapists"): ADMIN,
     ("GET", "/therapists"): ADMIN,
     ("GET", "/therapists/{therapist_id}"): THERAPIST_SELF,

@@ -1,0 +1,113 @@
+"""The rules for one roster value, shared by the CSV importer and the correction form.
+
+Each function takes what a person typed and returns the clean value, or raises ValueError with a message
+that says what is wrong and what would be right. Messages quote dates and numbers back (they help find the
+cell) but never a name or an e-mail address.
+"""
+
+import re
+from datetime import date
+
+from email_validator import EmailNotValidError
+
+from app.validation import normalise_email
+
+NAME_MAX = 200
+EMAIL_MAX = 320
+EXTERNAL_ID_MAX = 100
+PGY_MIN, PGY_MAX = 1, 8
+
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_US_SHORT_YEAR = re.compile(r"\d{1,2}/\d{1,2}/\d{2}")
+_PGY = re.compile(r"(?:pgy[\s\-]*)?(\d{1,3})(?:\.0+)?", re.IGNORECASE)
+
+
+def _single_line(value: str, what: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError(f'{what} contains a line break (is a quote mark (") left open in the row above?)')
+    return value
+
+
+def clean_name(raw: str, *, what: str = "the name") -> str:
+    """A first or last name, trimmed; required. Otherwise kept exactly as given, formula-like text too."""
+    value = _single_line(raw.strip(), what)
+    if not value:
+        raise ValueError(f"{what} is required")
+    if len(value) > NAME_MAX:
+        raise ValueError(f"{what} is longer than {NAME_MAX} characters")
+    return value
+
+
+def clean_email(raw: str) -> str:
+    """A valid e-mail address, trimmed and lower-cased."""
+    value = _single_line(raw.strip(), "the e-mail address")
+    if not value:
+        raise ValueError("an e-mail address is required")
+    try:
+        email = normalise_email(value)
+    except ValueError as exc:
+        # normalise_email's message quotes the address; say why without repeating it.
+        reason = str(exc.__cause__) if isinstance(exc.__cause__, EmailNotValidError) else ""
+        raise ValueError(f"not a valid e-mail address. {reason}".strip()) from None
+    if len(email) > EMAIL_MAX:
+        raise ValueError(f"the e-mail address is longer than {EMAIL_MAX} characters")
+    return email
+
+
+def clean_external_id(raw: str | None) -> str | None:
+    """The identifier in the residency management system (e.g. an employee ID); blank means none."""
+    if raw is None:
+        return None
+    value = _single_line(raw.strip(), "the external id")
+    if not value:
+        return None
+    if len(value) > EXTERNAL_ID_MAX:
+        raise ValueError(f"the external id is longer than {EXTERNAL_ID_MAX} characters")
+    return value
+
+
+def parse_pgy(raw: str | int) -> int:
+    """A PGY level from 1 to 8; accepts "3", "PGY3", "PGY-3" and "3.0" (as spreadsheets may write it)."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        level = raw
+    else:
+        text = str(raw).strip()
+        if not text:
+            raise ValueError("the PGY level is required (a whole number from 1 to 8)")
+        match = _PGY.fullmatch(text)
+        if match is None:
+            raise ValueError(f"'{text[:20]}' is not a PGY level; give a whole number from 1 to 8")
+        level = int(match.group(1))
+    if not PGY_MIN <= level <= PGY_MAX:
+        raise ValueError(f"PGY {level} is out of range; it must be from {PGY_MIN} to {PGY_MAX}")
+    return level
+
+
+def parse_date(raw: str | date, *, what: str = "the date") -> date:
+    """A date written as ISO (2026-07-01) or US month/day/year (7/1/2026 or 07/01/2026)."""
+    if isinstance(raw, date):
+        return raw
+    text = raw.strip()
+    if not text:
+        raise ValueError(f"{what} is required")
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = (int(g) for g in match.groups())
+        layout = "year-month-day"
+    elif match := _US_DATE.fullmatch(text):
+        month, day, year = (int(g) for g in match.groups())
+        layout = "month/day/year"
+    elif _US_SHORT_YEAR.fullmatch(text):
+        raise ValueError(f"'{text}' has a two-digit year; write the year in full, as in 7/1/2026")
+    else:
+        raise ValueError(f"'{text[:20]}' is not a date; write 2026-07-01 or 7/1/2026 (month/day/year)")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a real date (read as {layout})") from None
+
+
+def check_dates(start: date, end: date | None) -> None:
+    """An end date, when there is one, is not before the start date."""
+    if end is not None and end < start:
+        raise ValueError(f"the end date {end.isoformat()} is before the start date {start.isoformat()}")
