@@ -149,7 +149,7 @@ def prepare(problem: Problem) -> Candidates:
 
     def midnight(day: date) -> int:
         if day not in midnight_cache:
-            midnight_cache[day] = wall_to_instant(day, time(0), tz, closing=False)
+            midnight_cache[day] = wall_to_instant(day, time(0), tz)
         return midnight_cache[day]
 
     due: list[tuple[Resident, Window, int, int]] = []
@@ -209,10 +209,12 @@ def prepare(problem: Problem) -> Candidates:
         unplaced.extend(Unplaced(r.id, reason) for r, _, _, _ in due)
         due = []
 
-    horizon_start = min((opens for _, _, opens, _ in due), default=earliest)
+    # Slots are packed from the notice boundary, not from the earliest window that happens to be open: that
+    # way which residents are due cannot shift a therapist's slots, and re-running a plan with its own
+    # bookings added finds exactly the slots that were left.
     horizon_end = max((closes for _, _, _, closes in due), default=earliest)
     slots = build_slot_table(
-        policy, therapists, problem.existing_bookings, earliest=horizon_start, horizon_end=horizon_end
+        policy, therapists, problem.existing_bookings, earliest=earliest, horizon_end=horizon_end
     )
     available, in_window = _availability(due, slots.times, duration)
     time_class, group_of, group_classes = _compress(available)

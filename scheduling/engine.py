@@ -28,18 +28,23 @@ hundred thousand arcs instead of hundreds of millions.
 
 Why these costs
 ---------------
-The objective is lexicographic: (a) the most residents booked, then (b) earlier dates, then (c) an even load.
+The objective is lexicographic: (a) the most residents booked, then (b) earlier dates, then (c) an even load,
+and finally (d) earlier times within a day, so that a therapist's check-ins sit together at the start of their
+time rather than scattered through it.
 
 (a) ``SolveMaxFlowWithMinCost`` first fixes the flow at its maximum and only then minimises cost, so no cost
     can trade a booking away.
-(b) Each slot arc costs ``W * d``, where ``d`` is the slot's programme-local day counted from the start of the
-    horizon.
-(c) A therapist's ``k``-th check-in (counting existing ones in the horizon) costs ``k`` on its own parallel
-    arc to the sink. These marginal costs rise, so the cheapest way to route ``n`` units is the most even
-    spread: the sum of a convex function of each therapist's load.
+(b) Each slot arc costs ``W_day * d``, where ``d`` is the slot's programme-local day counted from the start of
+    the horizon.
+(c) A therapist's ``k``-th check-in (counting existing ones in the horizon) costs ``W_balance * k`` on its own
+    parallel arc to the sink. These marginal costs rise, so the cheapest way to route ``n`` units is the most
+    even spread: the sum of a convex function of each therapist's load.
+(d) Each slot arc also costs its rank among the day's slot instants.
 
-``W`` is one more than the largest load cost any solution could have, so moving a single check-in one day
-earlier always outweighs any change in balance: (b) strictly dominates (c).
+Each weight is one more than the largest total the lower priorities could add up to (see :func:`_weights`),
+so moving a single check-in one day earlier outweighs any change in balance, and evening out the load by one
+check-in outweighs any change in times of day. Should the weights not fit in the solver's 64-bit costs (a
+horizon of many months with a very large load), (d) is dropped rather than (b) or (c).
 
 Determinism
 -----------
@@ -57,7 +62,7 @@ released; see :func:`release_future_bookings`.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -175,28 +180,33 @@ def solve(candidates: Candidates) -> dict[int, tuple[int, int]]:
         per_time[live_times].astype(np.int64),
     )
 
-    # Load-balancing arcs bound the largest load cost any solution can have; W must exceed it.
+    # One unit arc per possible check-in of each therapist; the k-th costs (existing load + k) balance units.
     live_per_therapist = np.bincount(slots.slot_therapist[live], minlength=len(slots.therapists))
     week_cap_per_therapist = np.bincount(
         slots.week_therapist, weights=slots.week_capacity, minlength=len(slots.therapists)
     ).astype(np.int64)
     units = np.minimum(live_per_therapist, week_cap_per_therapist)
     balance_tails: list[int] = []
-    balance_costs: list[int] = []
+    balance_units: list[int] = []
     for therapist, count in enumerate(units.tolist()):
         base = int(slots.existing_load[therapist])
         balance_tails.extend([therapist_base + therapist] * count)
-        balance_costs.extend(range(base, base + count))
-    date_weight = sum(balance_costs) + 1
+        balance_units.extend(range(base, base + count))
 
-    day_cost = slots.time_day_index[slots.slot_time[live]] * date_weight
-    if int(day_cost.max(initial=0)) * (node_count + 1) >= _COST_LIMIT:
-        raise EngineError("planning horizon and load are too large to weigh dates above balance exactly")
+    live_time = slots.slot_time[live]
+    weights = _weights(
+        max_balance=sum(balance_units),
+        bookings=int(units.sum()),
+        max_rank=int(slots.time_rank.max(initial=0)),
+        max_day=int(slots.time_day_index[live_time].max(initial=0)),
+        nodes=node_count,
+    )
+    slot_cost = slots.time_day_index[live_time] * weights.day + slots.time_rank[live_time] * weights.rank
     slot_arcs = add(
         time_node_of[slots.slot_time[live]],
         day_base + slots.slot_day[live],
         np.ones(live.shape[0], dtype=np.int64),
-        day_cost,
+        slot_cost,
     )
     add(
         day_base + np.arange(slots.day_capacity.shape[0]),
@@ -212,7 +222,7 @@ def solve(candidates: Candidates) -> dict[int, tuple[int, int]]:
         np.array(balance_tails, dtype=np.int64),
         np.full(len(balance_tails), sink, dtype=np.int64),
         np.ones(len(balance_tails), dtype=np.int64),
-        np.array(balance_costs, dtype=np.int64),
+        np.array(balance_units, dtype=np.int64) * weights.balance,
     )
 
     network = min_cost_flow.SimpleMinCostFlow()
@@ -227,6 +237,33 @@ def solve(candidates: Candidates) -> dict[int, tuple[int, int]]:
         raise EngineError(f"min-cost flow solver stopped with status {status!r}")
     flows = network.flows(np.arange(network.num_arcs(), dtype=np.int32)).astype(np.int64)
     return _disaggregate(candidates, flows[pair_arcs], pair_group, pair_class, flows[slot_arcs], live)
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    day: int
+    balance: int
+    rank: int
+
+
+def _weights(*, max_balance: int, bookings: int, max_rank: int, max_day: int, nodes: int) -> _Weights:
+    """Choose cost weights so that each priority strictly dominates the ones after it.
+
+    With ``D`` the summed day index of the bookings, ``L`` the summed balance units and ``R`` the summed
+    time-of-day ranks, the cost is ``day * D + balance * L + rank * R``. ``R`` never exceeds
+    ``bookings * max_rank``, so ``balance`` is one more than that; ``balance * L + R`` never exceeds
+    ``balance * max_balance + bookings * max_rank``, so ``day`` is one more than that. If the weights would
+    not fit the solver's integer range, the time-of-day preference (the least important) is dropped.
+    """
+    rank_total = bookings * max_rank
+    candidates = [
+        _Weights(day=(rank_total + 1) * max_balance + rank_total + 1, balance=rank_total + 1, rank=1),
+        _Weights(day=max_balance + 1, balance=1, rank=0),
+    ]
+    for weights in candidates:
+        if weights.day * max(max_day, 1) * (nodes + 1) < _COST_LIMIT:
+            return weights
+    raise EngineError("planning horizon and load are too large to weigh dates above balance exactly")
 
 
 def _disaggregate(

@@ -9,15 +9,22 @@ Daylight-saving time
 Weekly windows (the programme's allowed hours or protected blocks, a therapist's availability) are local wall
 times. They are laid out date by date in their own zone, so "09:00-17:00 America/New_York" is 14:00-22:00 UTC
 in winter and 13:00-21:00 UTC in summer, and a programme and a therapist in zones that change on different
-dates (or not at all) are compared correctly on every date. Wall times that do not map to exactly one instant
-are resolved so that a window keeps exactly the wall-clock time it names:
+dates (or not at all) are compared correctly on every date.
 
-* A wall time skipped by a spring-forward (02:30 on 14 March 2027 in New York) is taken as the instant the
-  clocks jumped (03:00 EDT). A window lying wholly inside the skipped hour is therefore empty that day, and
-  one that straddles it just loses the hour that did not happen.
-* A wall time repeated by a fall-back (01:30 on 1 November 2026 in New York) is taken as its first occurrence
-  when it opens a window and its second occurrence when it closes one, so a window covering the repeated hour
-  covers both of its occurrences.
+The rule is the one a person reading a wall clock would apply: **an instant lies inside a local window exactly
+when a clock in that zone shows a time inside the window.** It settles the wall times that do not map to one
+instant without special cases:
+
+* Times skipped by a spring-forward never show on the clock. A window of 01:00-04:00 on 14 March 2027 in New
+  York lasts two real hours; a window lying wholly inside the skipped hour (02:00-03:00) is empty that day.
+* Times repeated by a fall-back show twice, and both occurrences are inside the window. A window of
+  01:00-02:00 on 1 November 2026 in New York lasts two real hours (01:00 EDT to 01:00 EST, then to 02:00 EST);
+  one of 00:30-01:30 is two separate stretches, 00:30-01:30 EDT and 01:00-01:30 EST, because the clock leaves
+  the window at 01:30 EDT and comes back to it at 01:00 EST.
+
+A check-in must lie wholly inside the allowed windows, so every minute of it shows an allowed wall time.
+Day boundaries (for daily capacity, weeks and the check-in window) are the instants a local date begins: its
+first midnight, or the moment the clocks jump if midnight itself is skipped.
 
 Slots
 -----
@@ -27,8 +34,8 @@ bookings widened by the buffer, and no earlier than ``now`` plus the notice -- h
 those start times, a therapist's *slots* are the earliest-first greedy packing in which consecutive check-ins
 are at least duration plus buffer apart. Earliest-first packing gives each therapist the largest possible
 number of non-overlapping check-ins, and because the slots of one therapist never overlap, the booking engine
-can treat them
-as independent unit capacities: no overlap and no buffer violation can arise, whichever slots it fills.
+can treat them as independent unit capacities: no overlap and no buffer violation can arise, whichever slots
+it fills.
 """
 
 from __future__ import annotations
@@ -58,6 +65,7 @@ __all__ = [
     "union",
     "wall_to_instant",
     "weekly_spans",
+    "window_spans",
 ]
 
 #: A half-open span ``[start, end)`` in seconds since the epoch.
@@ -89,32 +97,68 @@ def _offset_at(seconds: int, tz: ZoneInfo) -> timedelta:
     return offset
 
 
-def wall_to_instant(day: date, wall: time, tz: ZoneInfo, *, closing: bool) -> int:
-    """Return the instant (epoch seconds) at which the wall clock in ``tz`` reads ``wall`` on ``day``.
+def wall_to_instant(day: date, wall: time, tz: ZoneInfo) -> int:
+    """Return the first instant (epoch seconds) at which the wall clock in ``tz`` shows ``wall`` on ``day``.
 
-    ``closing`` says whether the wall time closes a window (its end) rather than opens it; it decides which
-    occurrence of a repeated wall time is meant. See the module docstring for how skipped and repeated wall
-    times are resolved and why.
+    A wall time repeated by a fall-back gives its first occurrence. A wall time skipped by a spring-forward
+    gives the instant the clocks jumped, which is when the skipped stretch "would have" started: the first
+    instant whose wall time is at or after ``wall``.
     """
     naive = datetime.combine(day, wall)
     first = floor_seconds(naive.replace(tzinfo=tz, fold=0))
     second = floor_seconds(naive.replace(tzinfo=tz, fold=1))
-    if first == second:
+    if first <= second:
+        # Unambiguous (equal) or repeated by a fall-back (fold=0 is the first occurrence).
         return first
-    if first < second:
-        # Repeated by a fall-back: fold=0 is the first occurrence, fold=1 the second.
-        return second if closing else first
-    # Skipped by a spring-forward: PEP 495 maps the wall time with the offset after the jump (fold=1, earlier
-    # instant) or before it (fold=0, later instant); the jump itself lies between. Bisect for it.
-    after = _offset_at(first, tz)
-    low, high = second, first
+    # Skipped: PEP 495 maps it with the offset after the jump (fold=1, the earlier instant) or before it
+    # (fold=0, the later one); the jump lies between. Bisect for it.
+    return _transition_between(second, first, tz)
+
+
+def _transition_between(low: int, high: int, tz: ZoneInfo) -> int:
+    """Return the first instant in ``(low, high]`` whose UTC offset differs from the offset at ``low``."""
+    before = _offset_at(low, tz)
     while high - low > 1:
         middle = (low + high) // 2
-        if _offset_at(middle, tz) == after:
-            high = middle
-        else:
+        if _offset_at(middle, tz) == before:
             low = middle
+        else:
+            high = middle
     return high
+
+
+def window_spans(day: date, start: time, end: time, tz: ZoneInfo) -> list[Span]:
+    """Return the spans in which a clock in ``tz`` shows a time from ``start`` on ``day`` up to ``end``.
+
+    ``end`` at or before ``start`` means ``end`` on the next day. Usually this is one span; a daylight-saving
+    change inside the window can shorten it, lengthen it or (at a fall-back) split it in two.
+    """
+    opening = datetime.combine(day, start)
+    closing = datetime.combine(day if end > start else day + timedelta(days=1), end)
+    offsets: list[int] = []
+    for naive in (opening, closing):
+        for fold in (0, 1):
+            offset = naive.replace(tzinfo=tz, fold=fold).utcoffset()
+            assert offset is not None
+            seconds = offset // _SECOND
+            if seconds not in offsets:
+                offsets.append(seconds)
+    wall_open = floor_seconds(opening.replace(tzinfo=UTC))
+    wall_close = floor_seconds(closing.replace(tzinfo=UTC))
+    if len(offsets) == 1:
+        return [(wall_open - offsets[0], wall_close - offsets[0])]
+    # One transition inside: on each side of it the offset is constant, and there the instants showing a wall
+    # time in [opening, closing) are that wall span shifted by the offset.
+    low = wall_open - max(offsets) - 1
+    high = wall_close - min(offsets) + 1
+    transition = _transition_between(low, high, tz)
+    before = _offset_at(low, tz) // _SECOND
+    after = _offset_at(transition, tz) // _SECOND
+    spans = [
+        (wall_open - before, min(wall_close - before, transition)),
+        (max(wall_open - after, transition), wall_close - after),
+    ]
+    return [(a, b) for a, b in spans if a < b]
 
 
 def local_date(seconds: int, tz: ZoneInfo) -> date:
@@ -129,7 +173,7 @@ def local_midnights(first: date, last: date, tz: ZoneInfo) -> IntArray:
     """
     days = (last - first).days + 1
     return np.array(
-        [wall_to_instant(first + timedelta(days=i), time(0), tz, closing=False) for i in range(days)],
+        [wall_to_instant(first + timedelta(days=i), time(0), tz) for i in range(days)],
         dtype=np.int64,
     )
 
@@ -190,12 +234,8 @@ def weekly_spans(windows: Sequence[WeeklyWindow], tz: ZoneInfo, first: date, las
     day = first
     while day <= last:
         for window in windows:
-            if window.weekday != day.weekday():
-                continue
-            start = wall_to_instant(day, window.start, tz, closing=False)
-            end_day = day if window.end > window.start else day + timedelta(days=1)
-            end = wall_to_instant(end_day, window.end, tz, closing=True)
-            spans.append((start, end))
+            if window.weekday == day.weekday():
+                spans.extend(window_spans(day, window.start, window.end, tz))
         day += timedelta(days=1)
     return union(spans)
 
@@ -256,7 +296,9 @@ class SlotTable:
         week_therapist: Therapist of each therapist-week.
         existing_load: Existing check-ins of each therapist inside the horizon (for even load).
         time_day_index: Programme-local day of each instant in ``times``, counted from the horizon's first
-        day.
+            day.
+        time_rank: Position of each instant in ``times`` among the slot instants of its programme-local day
+            (0 for the day's first).
     """
 
     therapists: tuple[Therapist, ...]
@@ -270,6 +312,7 @@ class SlotTable:
     week_therapist: IntArray
     existing_load: IntArray
     time_day_index: IntArray
+    time_rank: IntArray
 
     @property
     def slot_count(self) -> int:
@@ -342,8 +385,10 @@ def build_slot_table(
 
         day_ids: dict[int, int] = {}
         week_ids: dict[tuple[int, int], int] = {}
-        per_day_limit = therapist.max_per_day if therapist.max_per_day is not None else len(starts)
-        per_week_limit = therapist.max_per_week if therapist.max_per_week is not None else len(starts)
+        # No limit means the slots themselves are the only limit; existing bookings then use no capacity.
+        unlimited = len(starts) + len(own)
+        per_day_limit = therapist.max_per_day if therapist.max_per_day is not None else unlimited
+        per_week_limit = therapist.max_per_week if therapist.max_per_week is not None else unlimited
         for start, local_index in zip(starts, slot_days.tolist(), strict=True):
             if local_index not in day_ids:
                 local = day0 + timedelta(days=local_index)
@@ -379,4 +424,7 @@ def build_slot_table(
         week_therapist=np.array(week_therapist, dtype=np.int64),
         existing_load=np.array(existing_load, dtype=np.int64),
         time_day_index=time_day_index.astype(np.int64),
+        time_rank=(np.arange(times.shape[0]) - np.searchsorted(time_day_index, time_day_index)).astype(
+            np.int64
+        ),
     )
