@@ -74,6 +74,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scheduler(_: argparse.Namespace) -> int:
+    from scheduling.scheduler import run_forever
+
+    settings = _settings()
+    run_forever(settings, make_session_factory(make_engine(settings.database_url)))
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Plan a self-contained scenario and print the result as JSON; writes nothing anywhere."""
+    import json
+
+    from scheduling.scenario import ScenarioError, run_scenario_file
+
+    try:
+        result = run_scenario_file(args.scenario)
+    except ScenarioError as exc:
+        print(f"tend plan: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"tend plan: cannot read {args.scenario}: {exc.strerror}", file=sys.stderr)
+        return 2
+    json.dump(result, sys.stdout, indent=2)
+    print()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from app import demo
     from app.main import create_app
@@ -99,7 +126,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{base}/programs/{credentials.program_id}\n",
         flush=True,
     )
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None)
+    from scheduling.scheduler import build_scheduler
+
+    # The embedded demo runs the scheduler in-process; production runs exactly one `tend scheduler`.
+    scheduler, lease = build_scheduler(settings, factory, background=True)
+    scheduler.start()
+    try:
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False, log_config=None)
+    finally:
+        scheduler.shutdown(wait=False)
+        lease.release()
     return 0
 
 
@@ -121,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--name", required=True)
     admin.add_argument("--email", required=True)
     admin.set_defaults(func=cmd_create_admin)
+
+    scheduler = commands.add_parser(
+        "scheduler", help="run the one scheduler process (auto-booking and other jobs)"
+    )
+    scheduler.set_defaults(func=cmd_scheduler)
+
+    plan = commands.add_parser("plan", help="plan a scenario JSON file (capacity planning); writes nothing")
+    plan.add_argument("scenario", type=Path, help="scenario file; format: scheduling/scenario.schema.json")
+    plan.set_defaults(func=cmd_plan)
 
     demo = commands.add_parser("demo", help="run the embedded demo (SQLite, mail to files, demo data)")
     demo.add_argument("--host", default="127.0.0.1")

@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="Largest accepted upload.")
     max_roster_rows: int = Field(default=20_000, ge=1, description="Most rows in one roster upload.")
     log_level: str = Field(default="INFO")
+    nightly_booking_hour_utc: int = Field(
+        default=7,
+        ge=0,
+        le=23,
+        description="Hour (UTC) of the nightly auto-booking run; 7 is 2–3 a.m. Eastern.",
+    )
+    booking_delay_seconds: int = Field(
+        default=30,
+        ge=0,
+        description="Quiet time after a roster or therapist change before auto-booking runs.",
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> "Settings":

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 
 from app.auth.router import router as auth_router
+from app.booking.router import router as booking_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.errors import DomainError
@@ -68,7 +69,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
 
-    for router in (health_router, auth_router, programs_router, roster_router, therapists_router):
+    for router in (
+        health_router,
+        auth_router,
+        programs_router,
+        roster_router,
+        therapists_router,
+        booking_router,
+    ):
         app.include_router(router)
 
     app.add_exception_handler(DomainError, _domain_error)

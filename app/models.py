@@ -1,9 +1,9 @@
 """Imports every model so that ``Base.metadata`` is complete (Alembic and the app load this)."""
 
 from app.auth.models import ApiToken, AuditEvent, StaffAccount
+from app.booking.models import AutoBookingRun, BookingRequest, JobLease, UnplacedResident
 from app.call_schedules.models import Blackout
 from app.checkins.models import CheckIn
-from app.coverage.models import AutoBookingRun, JobLease, UnplacedResident
 from app.programs.models import Program
 from app.roster.models import Resident
 from app.therapists.models import AvailabilityWindow, Therapist, TherapistExclusion, TimeOff
@@ -14,6 +14,7 @@ __all__ = [
     "AutoBookingRun",
     "AvailabilityWindow",
     "Blackout",
+    "BookingRequest",
     "CheckIn",
     "JobLease",
     "Program",

@@ -59,6 +59,10 @@ EXPECTED: dict[tuple[str, str], dict[Caller, int | str]] = {
     ("GET", "/programs"): ANY_STAFF,
     ("GET", "/programs/{program_id}"): PROGRAM_STAFF,
     ("PATCH", "/programs/{program_id}"): ADMIN,
+    # Coverage names residents who could not be placed: coordinators and admins; runs on demand: admins.
+    ("GET", "/programs/{program_id}/coverage"): COORDINATOR,
+    ("POST", "/programs/{program_id}/auto-booking"): ADMIN,
+    ("POST", "/programs/{program_id}/auto-booking/replan"): ADMIN,
     # The roster names people: its coordinators and admins only (directors see aggregates, never names).
     ("POST", "/programs/{program_id}/roster"): COORDINATOR,
     ("GET", "/programs/{program_id}/residents"): COORDINATOR,

@@ -1,4 +1,4 @@
-"""Auto-booking runs and their coverage report for coordinators.
+"""Auto-booking: runs and their coverage report, pending run requests, and the scheduler's job leases.
 
 A run records only what the coordinator may know: how many residents were eligible, how many were placed and
 which could not be placed, with the reason. Placements caused by a resident's own action are never runs.
@@ -53,3 +53,15 @@ class JobLease(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     holder: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime] = mapped_column()
+
+
+class BookingRequest(Base):
+    """A programme waiting for an auto-booking run soon (after a roster import or a therapist change).
+
+    Web workers write these; the one scheduler process picks them up, so no web worker ever runs the engine.
+    """
+
+    __tablename__ = "booking_request"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)

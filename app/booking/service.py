@@ -1,0 +1,125 @@
+"""Auto-booking: plan a programme with the engine, store the bookings and the coverage report.
+
+A run never moves existing bookings (unless an administrator asks for a full re-plan) and commits all of
+its bookings or none (the caller's transaction). Runs are serialised across processes, and the database
+refuses a therapist's overlapping check-ins whatever happens.
+
+The coverage report never reveals anything that happened after booking: a resident who opted out, or who
+placed themselves (opting back in, rescheduling), still counts as booked, never as "not placed".
+"""
+
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.booking import adapter, repository
+from app.booking.models import AutoBookingRun, RunKind, UnplacedResident
+from app.checkins.models import BookingOrigin, CheckIn, CheckInStatus
+from app.errors import Conflict
+from app.programs import repository as programs_repository
+from app.programs.service import get_program
+from scheduling.engine import plan
+from scheduling.model import Booking
+from scheduling.windows import academic_period
+
+
+def request_auto_booking(session: Session, *, program_id: int, now: datetime) -> None:
+    """Ask the scheduler process to run auto-booking for this programme soon (after a roster change)."""
+    repository.request_run(session, program_id=program_id, at=now)
+
+
+def request_auto_booking_everywhere(session: Session, *, now: datetime) -> None:
+    """Ask for a run in every programme (after a therapist change, which can affect all of them)."""
+    for program in programs_repository.list_all(session):
+        repository.request_run(session, program_id=program.id, at=now)
+
+
+def run_auto_booking(
+    session: Session, *, program_id: int, kind: RunKind, now: datetime, replan: bool = False
+) -> AutoBookingRun:
+    """Book every due resident of the programme that the constraints allow, and record the run's report.
+
+    With ``replan``, future auto-booked check-ins (beyond the minimum notice) are planned afresh: a resident
+    who keeps a time keeps the same check-in, one who moves keeps its UID with a higher SEQUENCE, one left
+    without a time has it cancelled. Check-ins a resident chose themselves are never moved.
+    """
+    program = get_program(session, program_id=program_id)
+    run = AutoBookingRun(program_id=program.id, kind=kind, started_at=now)
+    session.add(run)
+    session.flush()  # on SQLite this write takes the database's write lock before anything is read
+    repository.lock_auto_booking(session)
+    repository.clear_request(session, program_id=program.id)
+
+    problem, residents = adapter.build_problem(session, program=program, now=now)
+    released: dict[str, CheckIn] = {}
+    if replan:
+        cutoff = now + timedelta(hours=problem.policy.min_notice_hours)
+        for row in repository.future_auto_bookings(session, program_id=program.id, after=cutoff):
+            if row.origin == BookingOrigin.auto:
+                released[str(row.resident_id)] = row
+        moved = {(str(c.resident_id), c.starts_at) for c in released.values()}
+        problem = replace(
+            problem,
+            existing_bookings=tuple(
+                b for b in problem.existing_bookings if (b.resident_id, b.start) not in moved
+            ),
+        )
+    result = plan(problem)
+
+    tz = ZoneInfo(program.time_zone)
+    per_year = problem.policy.checkins_per_academic_year
+    for booking in result.bookings:
+        previous = released.pop(booking.resident_id, None)
+        if previous is None:
+            session.add(_new_checkin(booking, program_id=program.id, tz=tz, per_year=per_year))
+        elif (previous.therapist_id, previous.starts_at) != (int(booking.therapist_id), booking.start):
+            previous.therapist_id = int(booking.therapist_id)
+            previous.starts_at, previous.ends_at = booking.start, booking.end
+            previous.sequence += 1
+    for leftover in released.values():
+        leftover.status = CheckInStatus.cancelled
+        leftover.sequence += 1
+
+    eligible_levels = problem.policy.pgy_levels
+    pgy = {str(r.id): r.pgy for r in residents}
+    unplaced = [u for u in result.unplaced if pgy[u.resident_id] in eligible_levels]
+    run.eligible = sum(1 for r in residents if r.pgy in eligible_levels)
+    run.already_booked = len(result.already_booked)
+    run.placed = len(result.bookings)
+    run.not_placed = len(unplaced)
+    session.add_all(
+        UnplacedResident(run_id=run.id, resident_id=int(u.resident_id), reason=u.reason) for u in unplaced
+    )
+    run.finished_at = now
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # The database refused an overlap: another writer got there first. Nothing of this run is kept.
+        raise Conflict("Another booking change happened at the same time; run auto-booking again.") from exc
+    session.refresh(run, attribute_names=["unplaced"])
+    return run
+
+
+def _new_checkin(booking: Booking, *, program_id: int, tz: ZoneInfo, per_year: int) -> CheckIn:
+    local_day = booking.start.astimezone(tz).date()
+    return CheckIn(
+        uid=f"{uuid.uuid4()}@tend",
+        program_id=program_id,
+        resident_id=int(booking.resident_id),
+        therapist_id=int(booking.therapist_id),
+        starts_at=booking.start,
+        ends_at=booking.end,
+        period_start=academic_period(local_day, per_year)[0],
+        status=CheckInStatus.booked,
+        origin=BookingOrigin.auto,
+    )
+
+
+def coverage(session: Session, *, program_id: int, limit: int = 10) -> list[AutoBookingRun]:
+    """The programme's latest finished runs, newest first, with who could not be placed and why."""
+    get_program(session, program_id=program_id)
+    return repository.latest_runs(session, program_id=program_id, limit=limit)
