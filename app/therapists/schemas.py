@@ -5,7 +5,7 @@ programme's); time off is a pair of instants, stored in UTC.
 """
 
 import re
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from itertools import pairwise
 from typing import Annotated, Any, Self
 
@@ -218,6 +218,14 @@ class TimeOffIn(BaseModel):
     starts_at: AwareDatetime = Field(description="First instant away (with offset).")
     ends_at: AwareDatetime = Field(description="First instant back (with offset); after starts_at.")
 
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _in_utc(cls, instant: datetime) -> datetime:
+        try:
+            return instant.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("is too far in the past or future") from None
+
     @field_validator("ends_at")
     @classmethod
     def _after_start(cls, ends_at: datetime, info: ValidationInfo) -> datetime:
@@ -232,7 +240,7 @@ class ExclusionsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    program_ids: list[int] = Field(
+    program_ids: list[Annotated[int, Field(ge=1, le=2_147_483_647)]] = Field(
         max_length=1000,
         description="Programmes where the therapist teaches or supervises. Replaces the current set; "
         "an empty list clears it.",
