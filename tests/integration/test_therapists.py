@@ -1,6 +1,7 @@
 """Therapists over HTTP: administrators register and configure them; a therapist keeps their own
 availability and time off, and nothing else."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -8,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.models import Role
+from app.logging import JsonFormatter
 from app.therapists.models import Therapist
 from tests.factories import Staff, make_program, make_staff, make_therapist, make_time_off
 
@@ -671,3 +673,54 @@ def test_programme_staff_see_no_therapist(client: TestClient, db: Session, role:
     staff = make_staff(db, role, program=program)
     assert client.get("/therapists", headers=staff.headers).status_code == 403
     assert client.get(f"/therapists/{therapist.id}", headers=staff.headers).status_code == 403
+
+
+# --- the whole record, and what is logged about it ----------------------------------------------------
+
+
+def test_the_record_shows_everything_that_was_set(client: TestClient, db: Session, admin: Staff) -> None:
+    program = make_program(db)
+    therapist = client.post(
+        "/therapists", headers=admin.headers, json=_body(licensed_states=["mi", "oh"])
+    ).json()
+    base = f"/therapists/{therapist['id']}"
+    windows = [
+        {"weekday": 0, "start": "09:00", "end": "12:00"},
+        {"weekday": 3, "start": "14:00", "end": "18:00"},
+    ]
+    client.put(f"{base}/availability", headers=admin.headers, json={"windows": windows})
+    period = client.post(
+        f"{base}/time-off",
+        headers=admin.headers,
+        json={"starts_at": "2027-08-02T00:00:00-05:00", "ends_at": "2027-08-09T00:00:00-05:00"},
+    ).json()
+    client.put(f"{base}/exclusions", headers=admin.headers, json={"program_ids": [program.id]})
+    client.patch(base, headers=admin.headers, json={"max_per_day": 2, "max_per_week": 6})
+
+    record = client.get(base, headers=admin.headers).json()
+    assert record["availability"] == windows
+    assert record["time_off"] == [
+        {"id": period["id"], "starts_at": "2027-08-02T05:00:00Z", "ends_at": "2027-08-09T05:00:00Z"}
+    ]
+    assert record["excluded_program_ids"] == [program.id]
+    assert (record["max_per_day"], record["max_per_week"]) == (2, 6)
+    assert record["licensed_states"] == ["MI", "OH"]
+    assert client.get("/therapists", headers=admin.headers).json() == [record]
+
+
+def test_no_name_or_email_is_logged(
+    client: TestClient, admin: Staff, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    name, email = "Philippa Odegaard-Nkemelu", "philippa.odegaard@clinic.example.org"
+    created = client.post("/therapists", headers=admin.headers, json=_body(name=name, email=email))
+    client.post("/therapists", headers=admin.headers, json=_body(name=name, email=email))  # 409
+    client.post(
+        "/therapists", headers=admin.headers, json=_body(name=name, email="philippa.odegaard@")
+    )  # 422
+    client.patch(f"/therapists/{created.json()['id']}", headers=admin.headers, json={"name": name + " II"})
+    client.get(f"/therapists/{created.json()['id']}", headers=admin.headers)
+    logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
+    assert '"tend.request"' in logged
+    for secret in ("Philippa", "Odegaard", "philippa", "odegaard"):
+        assert secret not in logged
