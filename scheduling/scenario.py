@@ -18,9 +18,17 @@ import json
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
 
 from scheduling.engine import plan
 from scheduling.model import (
@@ -54,6 +62,20 @@ class ScenarioError(ValueError):
     """A scenario could not be read; the message says where and what is wrong, in plain words."""
 
 
+#: A local wall time. Published as ``HH:MM`` (what people write); ``HH:MM:SS`` is accepted too. JSON Schema's
+#: own "time" format would demand a UTC offset, which a wall time must not have.
+WallTime = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            "description": "Local wall time, HH:MM",
+        }
+    ),
+]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -62,8 +84,10 @@ class WeeklyWindowIn(_Model):
     """A recurring span of local wall time on one weekday."""
 
     weekday: int = Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")
-    start: time = Field(description="Local wall time, HH:MM")
-    end: time = Field(description="Local wall time, HH:MM; at or before start means it runs past midnight")
+    start: WallTime
+    end: WallTime = Field(
+        description="Local wall time, HH:MM; at or before start means it runs past midnight"
+    )
 
 
 class IntervalIn(_Model):
@@ -87,8 +111,8 @@ class PolicyIn(_Model):
     checkins_per_academic_year: Literal[1, 2, 3, 4, 6, 12] = 1
     pgy_levels: list[int] = Field(default=[1, 2, 3, 4, 5, 6, 7, 8], min_length=1)
     allowed_weekdays: list[int] = Field(default=[0, 1, 2, 3, 4], description="0 = Monday ... 6 = Sunday")
-    day_start: time = time(8, 0)
-    day_end: time = time(18, 0)
+    day_start: WallTime = time(8, 0)
+    day_end: WallTime = time(18, 0)
     protected_blocks: list[WeeklyWindowIn] = Field(
         default=[], description="When given, replaces allowed_weekdays, day_start and day_end"
     )

@@ -1,13 +1,13 @@
 """Factories and an independent reference model for the booking-engine tests.
 
 The reference model restates the booking rules from the product brief in the most direct way possible --
-wall-clock checks minute by minute with ``zoneinfo``, plain loops, a textbook Edmonds-Karp maximum flow on the
-un-aggregated resident -> slot -> therapist-day -> therapist-week network -- and shares no code with the engine
-beyond the input dataclasses. The engine is right when every plan passes :func:`check_plan` and books exactly
-:func:`reference_max_bookings` residents.
+wall-clock checks quarter hour by quarter hour with ``zoneinfo``, plain loops, a textbook Edmonds-Karp maximum
+flow on the un-aggregated resident -> slot -> therapist-day -> therapist-week network -- and shares no code
+with the engine beyond the input dataclasses. The engine is right when every plan passes :func:`check_plan`
+and books exactly :func:`reference_max_bookings` residents.
 
-Test data keeps every wall time and instant on quarter hours, so checking each quarter hour of a check-in is the
-same as checking every instant of it.
+Test data keeps every wall time and instant on quarter hours, so checking each quarter hour of a check-in is
+the same as checking every instant of it.
 """
 
 from __future__ import annotations

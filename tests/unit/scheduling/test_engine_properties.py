@@ -1,7 +1,7 @@
 """Property tests: on random small problems the engine obeys every rule and books exactly the maximum.
 
-The instances are drawn around the US daylight-saving changes and across zones, with overnight and early-morning
-windows, so the transitions are exercised on purpose rather than by luck.
+The instances are drawn around the US daylight-saving changes and across zones, with overnight and
+early-morning windows, so the transitions are exercised on purpose rather than by luck.
 """
 
 from __future__ import annotations
