@@ -1,13 +1,17 @@
 """Reading roster files and matching them to a roster, with no database: the rules one by one."""
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from app.roster import fields
 from app.roster.csv_import import FIELD_ALIASES, RosterRow, parse_roster
 from app.roster.reconcile import ExistingResident, plan_import
+from app.validation import normalise_email
 
 LIMITS = {"max_bytes": 10 * 1024 * 1024, "max_rows": 20_000}
 
@@ -289,3 +293,23 @@ def test_end_dates_are_left_alone_when_the_file_has_no_end_date_column() -> None
     assert plan.update == [] and len(plan.unchanged) == 1
     cleared = plan_import([row(2, "a@x.org")], existing, replace=False)
     assert [u.changes for u in cleared.update] == [{"end_date": None}]
+
+
+@given(
+    st.from_regex(r"[A-Za-z0-9_+.\-]{1,70}@[A-Za-z0-9.\-]{1,30}", fullmatch=True)
+    | st.emails()
+    | st.text(max_size=40)
+)
+@settings(max_examples=500)
+def test_the_roster_email_fast_path_agrees_with_normalise_email(address: str) -> None:
+    def outcome(normalise: Callable[[str], str]) -> str:
+        try:
+            return normalise(address)
+        except ValueError:
+            return "invalid"
+
+    expected = (
+        outcome(normalise_email) if address.strip() and "\n" not in address and "\r" not in address else None
+    )
+    if expected is not None:
+        assert outcome(fields.clean_email) == expected
