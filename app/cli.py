@@ -103,6 +103,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from app import demo
+    from app.booking.models import RunKind
+    from app.booking.service import run_auto_booking
+    from app.db import utcnow
     from app.main import create_app
 
     settings = Settings(dev_mode=True, mail_transport="file")
@@ -112,12 +115,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     factory = make_session_factory(make_engine(settings.database_url))
     with transaction(factory) as session:
         credentials = demo.seed(session)
+    with transaction(factory) as session:
+        run = run_auto_booking(session, program_id=credentials.program_id, kind=RunKind.manual, now=utcnow())
+        coverage = f"{run.already_booked + run.placed} of {run.eligible} eligible residents booked"
     credentials.write(args.credentials)
     base = f"http://{args.host}:{args.port}"
     print(
         f"\nTend demo at {base}  (API docs: {base}/docs)\n"
         f"Database: {settings.database_url}   Mail written to: {settings.mail_dir}/\n"
-        f"Demo programme id: {credentials.program_id}\n"
+        f"Demo programme id: {credentials.program_id} ({coverage})\n"
         "Staff tokens (also in "
         + str(args.credentials)
         + "):\n"

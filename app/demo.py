@@ -87,7 +87,9 @@ def _seed_program(session: Session) -> Program:
             name=DEMO_PROGRAM,
             time_zone="America/Detroit",
             state="MI",
-            policy=CheckinPolicy(pgy_levels=[1, 2, 3, 4], window_days=56, duration_minutes=30),
+            # A window of a whole year: "once per academic year, any time in it", so the demo books
+            # everyone whatever the date it is started on.
+            policy=CheckinPolicy(pgy_levels=[1, 2, 3, 4], window_days=366, duration_minutes=30),
         ),
     )
     for n, (first, last, pgy) in enumerate(_RESIDENTS, start=1):

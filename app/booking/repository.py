@@ -88,6 +88,21 @@ def future_auto_bookings(session: Session, *, program_id: int, after: datetime) 
     return list(session.scalars(stmt.order_by(CheckIn.id)))
 
 
+def future_booked(
+    session: Session,
+    *,
+    after: datetime,
+    therapist_id: int | None = None,
+    resident_ids: Sequence[int] | None = None,
+) -> list[CheckIn]:
+    stmt = select(CheckIn).where(CheckIn.status == CheckInStatus.booked, CheckIn.starts_at >= after)
+    if therapist_id is not None:
+        stmt = stmt.where(CheckIn.therapist_id == therapist_id)
+    if resident_ids is not None:
+        stmt = stmt.where(CheckIn.resident_id.in_(resident_ids))
+    return list(session.scalars(stmt.order_by(CheckIn.id)))
+
+
 def latest_runs(session: Session, *, program_id: int, limit: int) -> list[AutoBookingRun]:
     stmt = (
         select(AutoBookingRun)

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from app.booking import adapter, repository
 from app.booking.models import AutoBookingRun, RunKind, UnplacedResident
 from app.checkins.models import BookingOrigin, CheckIn, CheckInStatus
+from app.db import utcnow
 from app.errors import Conflict
 from app.programs import repository as programs_repository
 from app.programs.service import get_program
+from app.therapists.models import Therapist
 from scheduling.engine import plan
 from scheduling.model import Booking
 from scheduling.windows import academic_period
@@ -36,6 +38,39 @@ def request_auto_booking_everywhere(session: Session, *, now: datetime) -> None:
     """Ask for a run in every programme (after a therapist change, which can affect all of them)."""
     for program in programs_repository.list_all(session):
         repository.request_run(session, program_id=program.id, at=now)
+
+
+def therapist_changed(session: Session, *, therapist: Therapist, now: datetime) -> int:
+    """Free the therapist's future check-ins that no longer fit them, and ask every programme for a run.
+
+    A check-in is freed (cancelled, SEQUENCE raised) when the therapist was deactivated, when it falls in
+    their time off, or when its programme is now excluded for them. Its resident is due again, so the next
+    run places them with someone else. Returns how many check-ins were freed.
+    """
+    excluded = {e.program_id for e in therapist.exclusions}
+    freed = 0
+    for checkin in repository.future_booked(session, after=now, therapist_id=therapist.id):
+        away = any(
+            t.starts_at < checkin.ends_at and checkin.starts_at < t.ends_at for t in therapist.time_off
+        )
+        if not therapist.active or away or checkin.program_id in excluded:
+            _cancel(checkin)
+            freed += 1
+    request_auto_booking_everywhere(session, now=now)
+    return freed
+
+
+def residents_left(session: Session, *, resident_ids: list[int], now: datetime) -> int:
+    """Cancel the future check-ins of residents who left the roster; returns how many were cancelled."""
+    checkins = repository.future_booked(session, after=now, resident_ids=resident_ids) if resident_ids else []
+    for checkin in checkins:
+        _cancel(checkin)
+    return len(checkins)
+
+
+def _cancel(checkin: CheckIn) -> None:
+    checkin.status = CheckInStatus.cancelled
+    checkin.sequence += 1
 
 
 def run_auto_booking(
@@ -81,8 +116,7 @@ def run_auto_booking(
             previous.starts_at, previous.ends_at = booking.start, booking.end
             previous.sequence += 1
     for leftover in released.values():
-        leftover.status = CheckInStatus.cancelled
-        leftover.sequence += 1
+        _cancel(leftover)
 
     eligible_levels = problem.policy.pgy_levels
     pgy = {str(r.id): r.pgy for r in residents}
@@ -94,7 +128,7 @@ def run_auto_booking(
     session.add_all(
         UnplacedResident(run_id=run.id, resident_id=int(u.resident_id), reason=u.reason) for u in unplaced
     )
-    run.finished_at = now
+    run.finished_at = utcnow()
     try:
         session.flush()
     except IntegrityError as exc:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.booking import service as booking
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.therapists import repository
@@ -52,6 +53,7 @@ def create_therapist(session: Session, *, data: TherapistCreate) -> Therapist:
     )
     session.add(therapist)
     _flush(session)
+    booking.request_auto_booking_everywhere(session, now=utcnow())
     return therapist
 
 
@@ -59,8 +61,8 @@ def update_therapist(session: Session, *, therapist_id: int, data: TherapistUpda
     """Change the fields that were sent; the others keep their values.
 
     Deactivating (``active=false``) is how a therapist is removed: the record stays so that past check-ins
-    keep their therapist, and scheduling no longer offers them. Freeing their future bookings belongs to
-    the booking lifecycle, which handles it when a therapist turns inactive.
+    keep their therapist, scheduling no longer offers them, and their future check-ins are freed so that
+    the next auto-booking run places those residents with someone else.
     """
     therapist = get_therapist(session, therapist_id=therapist_id)
     sent = data.model_fields_set
@@ -92,6 +94,7 @@ def update_therapist(session: Session, *, therapist_id: int, data: TherapistUpda
     if data.active is not None:
         therapist.active = data.active
     _flush(session)
+    booking.therapist_changed(session, therapist=therapist, now=utcnow())
     return therapist
 
 
@@ -104,6 +107,7 @@ def set_availability(session: Session, *, therapist_id: int, data: AvailabilityI
     ]
     therapist.updated_at = utcnow()
     session.flush()
+    booking.therapist_changed(session, therapist=therapist, now=utcnow())
     return therapist
 
 
@@ -122,6 +126,7 @@ def add_time_off(session: Session, *, therapist_id: int, data: TimeOffIn) -> Tim
     therapist.time_off.sort(key=lambda t: t.starts_at)
     therapist.updated_at = utcnow()
     session.flush()
+    booking.therapist_changed(session, therapist=therapist, now=utcnow())
     return time_off
 
 
@@ -134,6 +139,7 @@ def remove_time_off(session: Session, *, therapist_id: int, time_off_id: int) ->
     therapist.time_off.remove(time_off)
     therapist.updated_at = utcnow()
     session.flush()
+    booking.therapist_changed(session, therapist=therapist, now=utcnow())
 
 
 def set_exclusions(session: Session, *, therapist_id: int, data: ExclusionsIn) -> Therapist:
@@ -149,6 +155,7 @@ def set_exclusions(session: Session, *, therapist_id: int, data: ExclusionsIn) -
     therapist.exclusions = kept + [TherapistExclusion(program_id=p) for p in sorted(added)]
     therapist.updated_at = utcnow()
     session.flush()
+    booking.therapist_changed(session, therapist=therapist, now=utcnow())
     return therapist
 
 

@@ -1,0 +1,108 @@
+"""Changes to the roster or to therapists reach auto-booking: freed check-ins and a run soon after."""
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.auth.models import Role
+from app.booking.models import BookingRequest, RunKind
+from app.booking.service import run_auto_booking
+from app.checkins.models import CheckIn, CheckInStatus
+from app.db import utcnow
+from app.programs.schemas import CheckinPolicy
+from tests.factories import make_program, make_resident, make_staff, make_therapist
+
+
+def _booked_world(db: Session) -> tuple[int, int, CheckIn]:
+    """A programme with one resident booked with one therapist, a few weeks from now."""
+    start = (utcnow() + timedelta(days=14)).date()
+    program = make_program(db, policy=CheckinPolicy(pgy_levels=[1], window_days=28, min_notice_hours=24))
+    make_resident(db, program, start_date=start)
+    therapist = make_therapist(db)
+    run_auto_booking(db, program_id=program.id, kind=RunKind.nightly, now=utcnow())
+    db.execute(delete(BookingRequest))
+    db.commit()
+    checkin = db.scalars(select(CheckIn)).one()
+    return program.id, therapist.id, checkin
+
+
+def _status(db: Session, checkin: CheckIn) -> tuple[CheckInStatus, int]:
+    db.expire_all()
+    row = db.get(CheckIn, checkin.id)
+    assert row is not None
+    return row.status, row.sequence
+
+
+def _requests(db: Session) -> set[int]:
+    return set(db.scalars(select(BookingRequest.program_id)))
+
+
+def test_deactivating_a_therapist_frees_their_future_checkins(client: TestClient, db: Session) -> None:
+    program_id, therapist_id, checkin = _booked_world(db)
+    admin = make_staff(db, Role.admin)
+    response = client.patch(f"/therapists/{therapist_id}", headers=admin.headers, json={"active": False})
+    assert response.status_code == 200
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+    assert program_id in _requests(db)
+
+
+def test_time_off_over_a_checkin_frees_it_and_other_time_off_does_not(
+    client: TestClient, db: Session
+) -> None:
+    _, therapist_id, checkin = _booked_world(db)
+    admin = make_staff(db, Role.admin)
+    elsewhere = {"starts_at": "2030-01-01T00:00:00Z", "ends_at": "2030-01-02T00:00:00Z"}
+    assert (
+        client.post(f"/therapists/{therapist_id}/time-off", headers=admin.headers, json=elsewhere).status_code
+        == 201
+    )
+    assert _status(db, checkin) == (CheckInStatus.booked, 0)
+    over = {
+        "starts_at": (checkin.starts_at - timedelta(hours=1)).isoformat(),
+        "ends_at": (checkin.ends_at + timedelta(hours=1)).isoformat(),
+    }
+    assert (
+        client.post(f"/therapists/{therapist_id}/time-off", headers=admin.headers, json=over).status_code
+        == 201
+    )
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+
+
+def test_excluding_a_programme_frees_its_checkins(client: TestClient, db: Session) -> None:
+    program_id, therapist_id, checkin = _booked_world(db)
+    admin = make_staff(db, Role.admin)
+    response = client.put(
+        f"/therapists/{therapist_id}/exclusions", headers=admin.headers, json={"program_ids": [program_id]}
+    )
+    assert response.status_code == 200
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+
+
+def test_a_new_therapist_asks_every_programme_for_a_run(client: TestClient, db: Session) -> None:
+    programs = {make_program(db).id for _ in range(2)}
+    admin = make_staff(db, Role.admin)
+    body = {
+        "name": "Dr New",
+        "email": "new@clinic.example.org",
+        "kind": "volunteer",
+        "time_zone": "America/Chicago",
+        "licensed_states": ["MI"],
+        "max_per_day": 3,
+        "max_per_week": 9,
+    }
+    assert client.post("/therapists", headers=admin.headers, json=body).status_code == 201
+    assert _requests(db) == programs
+
+
+def test_past_checkins_are_never_touched(db: Session) -> None:
+    from app.booking.service import therapist_changed
+    from app.therapists.service import get_therapist
+
+    _, therapist_id, checkin = _booked_world(db)
+    therapist = get_therapist(db, therapist_id=therapist_id)
+    therapist.active = False
+    assert therapist_changed(db, therapist=therapist, now=checkin.starts_at + timedelta(minutes=1)) == 0
+    # The check-in already began: it stays as it was.
+    assert _status(db, checkin) == (CheckInStatus.booked, 0)
