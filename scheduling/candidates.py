@@ -42,6 +42,8 @@ from scheduling.windows import Window, academic_period, check_in_window, format_
 __all__ = ["Candidates", "prepare"]
 
 BoolMatrix = npt.NDArray[np.bool_]
+#: Cells of the blackout difference array processed at once (4 bytes each).
+_BLOCK_CELLS = 8_000_000
 IntArray = npt.NDArray[np.int64]
 
 
@@ -265,11 +267,21 @@ def _availability(
         stop = np.searchsorted(times, np.array(ends, dtype=np.int64), side="left")
         hit = stop > first
         owner, first, stop = owner[hit], first[hit], stop[hit]
-        marks = np.zeros(count * (width + 1), dtype=np.int32)
-        np.add.at(marks, owner * (width + 1) + first, 1)
-        np.add.at(marks, owner * (width + 1) + stop, -1)
-        blocked = np.cumsum(marks.reshape(count, width + 1), axis=1, dtype=np.int32)[:, :width] > 0
-        available &= ~blocked
+        # A block of rows at a time bounds the difference array's memory on long horizons (a year of slot
+        # instants for 10,000 residents would otherwise need gigabytes); owners are already in row order.
+        rows_per_block = max(1, _BLOCK_CELLS // (width + 1))
+        bounds = np.searchsorted(owner, np.arange(0, count + rows_per_block, rows_per_block))
+        for block, (lo, hi) in enumerate(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)):
+            if lo == hi:
+                continue
+            top = block * rows_per_block
+            rows = min(rows_per_block, count - top)
+            marks = np.zeros(rows * (width + 1), dtype=np.int32)
+            local = (owner[lo:hi] - top) * (width + 1)
+            np.add.at(marks, local + first[lo:hi], 1)
+            np.add.at(marks, local + stop[lo:hi], -1)
+            blocked = np.cumsum(marks.reshape(rows, width + 1), axis=1, dtype=np.int32)[:, :width] > 0
+            available[top : top + rows] &= ~blocked
     return available, in_window
 
 

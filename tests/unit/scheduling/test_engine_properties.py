@@ -10,6 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scheduling_helpers import (
@@ -21,7 +22,10 @@ from scheduling_helpers import (
     reference_max_bookings,
 )
 
+from scheduling import candidates
+from scheduling.bounds import max_flow_bound
 from scheduling.engine import plan
+from scheduling.greedy import greedy_plan
 from scheduling.model import ExistingBooking, Interval, Modality, Problem, WeeklyWindow
 
 ZONES = ["America/New_York", "America/Los_Angeles", "America/Phoenix", "Europe/London", "America/Chicago"]
@@ -155,3 +159,20 @@ def test_planning_again_with_the_plan_booked_adds_nothing(problem: Problem) -> N
     )
     assert again.bookings == ()
     assert {u.resident_id for u in again.unplaced} == {u.resident_id for u in first.unplaced}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_the_greedy_baseline_obeys_the_rules_and_never_beats_the_engine(problem: Problem) -> None:
+    greedy = greedy_plan(problem)
+    check_plan(problem, greedy)
+    assert len(greedy.bookings) <= len(plan(problem).bookings) == max_flow_bound(problem)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_blackouts_give_the_same_plan_when_processed_a_few_rows_at_a_time(problem: Problem) -> None:
+    expected = plan(problem)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(candidates, "_BLOCK_CELLS", 1)
+        assert plan(problem) == expected
