@@ -43,14 +43,16 @@ async def read_roster_upload(request: Request, *, max_bytes: int) -> bytes:
 async def _from_multipart(request: Request, *, max_bytes: int) -> bytes:
     try:
         form = await request.form(max_files=1, max_fields=20)
-    except HTTPException:
+    except HTTPException as exc:
         raise DomainError(
-            "The multipart upload could not be read (it is malformed or incomplete). " + HOW_TO_SEND
+            f"The multipart upload could not be read ({str(exc.detail)[:200].rstrip('.')}). " + HOW_TO_SEND
         ) from None
     try:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
-            raise InvalidInput("The upload has no file in the field 'file'. " + HOW_TO_SEND)
+            raise InvalidInput(
+                "The upload has no file in the field 'file' (or it was cut off). " + HOW_TO_SEND
+            )
         data = await upload.read(max_bytes + 1)
         if len(data) > max_bytes:
             raise _too_large(max_bytes)

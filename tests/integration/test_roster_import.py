@@ -838,3 +838,27 @@ def test_a_database_level_count_matches_the_response(client: TestClient, db: Ses
         select(func.count()).select_from(Resident).where(Resident.program_id == roster.program.id)
     )
     assert count == response.json()["counts"]["created"] == 12
+
+
+def test_an_unclosed_quote_is_a_clear_422(client: TestClient, db: Session, roster: Roster) -> None:
+    swallowed = 'E1,"Ada,Lovelace,ada@x.org,1,2026-07-01,\n' + ROW_B + "\n"
+
+    short = upload(client, roster, csv_text(ROW_B.replace("E2", "E3").replace("grace", "g3"), swallowed))
+    long = upload(
+        client, roster, csv_text(swallowed + (ROW_B + "\n") * 4000)
+    )  # past csv's 128 KB field limit
+
+    assert short.status_code == 422
+    assert "quote" in short.json()["errors"][0]["message"]
+    assert long.status_code == 422
+    assert "quote marks" in long.json()["detail"]
+    assert stored(db, roster.program) == []
+
+
+def test_a_multipart_upload_with_two_files_is_a_400(client: TestClient, roster: Roster) -> None:
+    files = [("file", ("a.csv", csv_text(ROW_A).encode())), ("file", ("b.csv", csv_text(ROW_B).encode()))]
+
+    response = client.post(roster.url, headers=roster.coordinator.headers, files=files)
+
+    assert response.status_code == 400
+    assert "Too many files" in response.json()["detail"]
