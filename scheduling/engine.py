@@ -159,14 +159,28 @@ def solve(candidates: Candidates) -> dict[int, tuple[int, int]]:
     tails: list[IntArray] = []
     heads: list[IntArray] = []
     caps: list[IntArray] = []
-    costs: list[IntArray] = []
+    # Each arc's cost is kept as its three parts (day index, balance units, time-of-day rank) until the
+    # weights that order the priorities are chosen.
+    parts: list[tuple[IntArray, IntArray, IntArray]] = []
 
-    def add(tail: IntArray, head: IntArray, cap: IntArray, cost: IntArray | int = 0) -> slice:
+    def add(
+        tail: IntArray,
+        head: IntArray,
+        cap: IntArray,
+        *,
+        day: IntArray | int = 0,
+        balance: IntArray | int = 0,
+        rank: IntArray | int = 0,
+    ) -> slice:
         start = sum(len(t) for t in tails)
         tails.append(tail.astype(np.int32))
         heads.append(head.astype(np.int32))
         caps.append(cap.astype(np.int64))
-        costs.append(np.broadcast_to(np.asarray(cost, dtype=np.int64), tail.shape).copy())
+
+        def part(value: IntArray | int) -> IntArray:
+            return np.broadcast_to(np.asarray(value, dtype=np.int64), tail.shape)
+
+        parts.append((part(day), part(balance), part(rank)))
         return slice(start, start + len(tail))
 
     group_ids = np.arange(groups, dtype=np.int64)
@@ -179,7 +193,24 @@ def solve(candidates: Candidates) -> dict[int, tuple[int, int]]:
         time_node_of[live_times],
         per_time[live_times].astype(np.int64),
     )
-
+    live_time = slots.slot_time[live]
+    slot_arcs = add(
+        time_node_of[live_time],
+        day_base + slots.slot_day[live],
+        np.ones(live.shape[0], dtype=np.int64),
+        day=slots.time_day_index[live_time],
+        rank=slots.time_rank[live_time],
+    )
+    add(
+        day_base + np.arange(slots.day_capacity.shape[0]),
+        week_base + slots.day_week,
+        slots.day_capacity,
+    )
+    add(
+        week_base + np.arange(slots.week_capacity.shape[0]),
+        therapist_base + slots.week_therapist,
+        slots.week_capacity,
+    )
     # One unit arc per possible check-in of each therapist; the k-th costs (existing load + k) balance units.
     live_per_therapist = np.bincount(slots.slot_therapist[live], minlength=len(slots.therapists))
     week_cap_per_therapist = np.bincount(
@@ -192,51 +223,40 @@ def solve(candidates: Candidates) -> dict[int, tuple[int, int]]:
         base = int(slots.existing_load[therapist])
         balance_tails.extend([therapist_base + therapist] * count)
         balance_units.extend(range(base, base + count))
+    add(
+        np.array(balance_tails, dtype=np.int64),
+        np.full(len(balance_tails), sink, dtype=np.int64),
+        np.ones(len(balance_tails), dtype=np.int64),
+        balance=np.array(balance_units, dtype=np.int64),
+    )
 
-    live_time = slots.slot_time[live]
-    weights = _weights(
+    all_tails, all_heads, all_caps = np.concatenate(tails), np.concatenate(heads), np.concatenate(caps)
+    day_part, balance_part, rank_part = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    total = int(group_size.sum())
+    status = None
+    for weights in _weights(
         max_balance=sum(balance_units),
         bookings=int(units.sum()),
         max_rank=int(slots.time_rank.max(initial=0)),
         max_day=int(slots.time_day_index[live_time].max(initial=0)),
         nodes=node_count,
-    )
-    slot_cost = slots.time_day_index[live_time] * weights.day + slots.time_rank[live_time] * weights.rank
-    slot_arcs = add(
-        time_node_of[slots.slot_time[live]],
-        day_base + slots.slot_day[live],
-        np.ones(live.shape[0], dtype=np.int64),
-        slot_cost,
-    )
-    add(
-        day_base + np.arange(slots.day_capacity.shape[0]),
-        week_base + slots.day_week,
-        slots.day_capacity,
-    )
-    add(
-        week_base + np.arange(slots.week_capacity.shape[0]),
-        therapist_base + slots.week_therapist,
-        slots.week_capacity,
-    )
-    add(
-        np.array(balance_tails, dtype=np.int64),
-        np.full(len(balance_tails), sink, dtype=np.int64),
-        np.ones(len(balance_tails), dtype=np.int64),
-        np.array(balance_units, dtype=np.int64) * weights.balance,
-    )
-
-    network = min_cost_flow.SimpleMinCostFlow()
-    network.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails), np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
-    )
-    total = int(group_size.sum())
-    network.set_node_supply(source, total)
-    network.set_node_supply(sink, -total)
-    status = network.solve_max_flow_with_min_cost()
-    if status != network.OPTIMAL:
-        raise EngineError(f"min-cost flow solver stopped with status {status!r}")
-    flows = network.flows(np.arange(network.num_arcs(), dtype=np.int32)).astype(np.int64)
-    return _disaggregate(candidates, flows[pair_arcs], pair_group, pair_class, flows[slot_arcs], live)
+    ):
+        network = min_cost_flow.SimpleMinCostFlow()
+        network.add_arcs_with_capacity_and_unit_cost(
+            all_tails,
+            all_heads,
+            all_caps,
+            day_part * weights.day + balance_part * weights.balance + rank_part * weights.rank,
+        )
+        network.set_node_supply(source, total)
+        network.set_node_supply(sink, -total)
+        status = network.solve_max_flow_with_min_cost()
+        if status == network.OPTIMAL:
+            flows = network.flows(np.arange(network.num_arcs(), dtype=np.int32)).astype(np.int64)
+            return _disaggregate(candidates, flows[pair_arcs], pair_group, pair_class, flows[slot_arcs], live)
+        if status != network.BAD_COST_RANGE:
+            break
+    raise EngineError(f"min-cost flow solver stopped with status {status!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,24 +266,25 @@ class _Weights:
     rank: int
 
 
-def _weights(*, max_balance: int, bookings: int, max_rank: int, max_day: int, nodes: int) -> _Weights:
-    """Choose cost weights so that each priority strictly dominates the ones after it.
+def _weights(*, max_balance: int, bookings: int, max_rank: int, max_day: int, nodes: int) -> list[_Weights]:
+    """Return cost weights, best first, under which each priority strictly dominates the ones after it.
 
     With ``D`` the summed day index of the bookings, ``L`` the summed balance units and ``R`` the summed
     time-of-day ranks, the cost is ``day * D + balance * L + rank * R``. ``R`` never exceeds
     ``bookings * max_rank``, so ``balance`` is one more than that; ``balance * L + R`` never exceeds
-    ``balance * max_balance + bookings * max_rank``, so ``day`` is one more than that. If the weights would
-    not fit the solver's integer range, the time-of-day preference (the least important) is dropped.
+    ``balance * max_balance + bookings * max_rank``, so ``day`` is one more than that. The second choice drops
+    the time-of-day preference (the least important), for when the first would not fit the solver's 64-bit
+    costs, which it scales by the number of nodes.
     """
     rank_total = bookings * max_rank
-    candidates = [
+    choices = [
         _Weights(day=(rank_total + 1) * max_balance + rank_total + 1, balance=rank_total + 1, rank=1),
         _Weights(day=max_balance + 1, balance=1, rank=0),
     ]
-    for weights in candidates:
-        if weights.day * max(max_day, 1) * (nodes + 1) < _COST_LIMIT:
-            return weights
-    raise EngineError("planning horizon and load are too large to weigh dates above balance exactly")
+    fitting = [w for w in choices if w.day * max(max_day, 1) * (nodes + 1) < _COST_LIMIT]
+    if not fitting:
+        raise EngineError("planning horizon and load are too large to weigh dates above balance exactly")
+    return fitting
 
 
 def _disaggregate(

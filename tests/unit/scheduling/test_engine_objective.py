@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
+import pytest
 from scheduling_helpers import (
     check_plan,
     every_day,
@@ -16,7 +17,7 @@ from scheduling_helpers import (
     weekly,
 )
 
-from scheduling.engine import plan
+from scheduling.engine import EngineError, _weights, plan
 from scheduling.model import ExistingBooking, Interval
 
 MONDAY = date(2026, 7, 6)
@@ -117,3 +118,17 @@ def test_the_same_input_gives_the_same_plan() -> None:
     assert all(plan(problem) == first for _ in range(3))
     reordered = make_problem(policy, utc(2026, 7, 1), reversed(residents), reversed(therapists))
     assert plan(reordered) == first
+
+
+def test_cost_weights_keep_each_priority_above_the_next_and_fall_back_when_too_large() -> None:
+    sizes = {"max_balance": 1_000, "bookings": 100, "max_rank": 40, "max_day": 56, "nodes": 5_000}
+
+    best, fallback = _weights(**sizes)
+
+    # The whole of the lower priorities' worst case is less than one step of the priority above.
+    assert best.rank * sizes["bookings"] * sizes["max_rank"] < best.balance
+    assert best.balance * sizes["max_balance"] + best.rank * sizes["bookings"] * sizes["max_rank"] < best.day
+    assert (fallback.rank, fallback.balance * sizes["max_balance"] < fallback.day) == (0, True)
+    assert len(_weights(**{**sizes, "max_balance": 10**9, "bookings": 10**5})) == 1  # time of day dropped
+    with pytest.raises(EngineError):
+        _weights(**{**sizes, "max_balance": 10**15})
