@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError
 
 from app.auth.router import router as auth_router
 from app.booking.router import router as booking_router
+from app.call_schedules.router import router as call_schedules_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.errors import DomainError
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         roster_router,
         therapists_router,
         booking_router,
+        call_schedules_router,
     ):
         app.include_router(router)
 

@@ -118,3 +118,31 @@ def make_time_off(session: Session, therapist: Therapist, *, days_from_now: int 
     session.add(time_off)
     session.commit()
     return time_off
+
+
+# The residents of ../shared/samples/roster-export-style.csv (tests/fixtures/), spelled as that file spells
+# them: (first name, last name, e-mail address, PGY, external id).
+SAMPLE_ROSTER: tuple[tuple[str, str, str, int, str], ...] = (
+    ("Adaeze", "Okafor", "a.okafor@hospital.example.org", 1, "E10231"),
+    ("Siobhan", "O'Brien", "sobrien@hospital.example.org", 1, "E10232"),
+    ("Thảo", "Nguyễn", "thao.nguyen@hospital.example.org", 2, "E10118"),
+    ("José", "García-López", "jgarcia@hospital.example.org", 3, "E10007"),
+    ("John", "Smith", "john.smith@hospital.example.org", 1, "E10233"),
+    ("John", "Smith", "john.smith2@hospital.example.org", 2, "E10119"),
+    ("Małgorzata", "Kowalczyk", "mkowalczyk@hospital.example.org", 4, "E09988"),
+    ("Rohan", "Patel", "rpatel@hospital.example.org", 1, "E10240"),
+    ("Wei", "Chen", "wei.chen@hospital.example.org", 2, "E10120"),
+    ("Tamika", "Johnson", "tjohnson@hospital.example.org", 3, "E10008"),
+    ("Mallory", '=HYPERLINK("http://x")', "mallory@hospital.example.org", 1, "E10241"),
+    ("Fatima", "Ahmed", "fahmed@hospital.example.org", 5, "E09870"),
+)
+
+
+def make_sample_roster(session: Session, program: Program) -> dict[str, Resident]:
+    """The sample roster's residents on ``program``, keyed by e-mail address."""
+    return {
+        email: make_resident(
+            session, program, first_name=first, last_name=last, email=email, pgy=pgy, external_id=external_id
+        )
+        for first, last, email, pgy, external_id in SAMPLE_ROSTER
+    }

@@ -69,6 +69,11 @@ EXPECTED: dict[tuple[str, str], dict[Caller, int | str]] = {
     ("GET", "/programs/{program_id}/residents.csv"): COORDINATOR,
     ("GET", "/programs/{program_id}/residents/{resident_id}"): COORDINATOR,
     ("PATCH", "/programs/{program_id}/residents/{resident_id}"): COORDINATOR,
+    # Call schedules name residents: the programme's coordinators and admins only.
+    ("POST", "/programs/{program_id}/call-schedule"): COORDINATOR,
+    ("POST", "/programs/{program_id}/call-schedule/ics-url"): COORDINATOR,
+    ("GET", "/programs/{program_id}/blackouts"): COORDINATOR,
+    ("DELETE", "/programs/{program_id}/blackouts"): COORDINATOR,
     ("POST", "/therapists"): ADMIN,
     ("GET", "/therapists"): ADMIN,
     ("GET", "/therapists/{therapist_id}"): THERAPIST_SELF,

@@ -1,0 +1,194 @@
+"""Reading an iCalendar file (RFC 5545) into schedule entries.
+
+- Events (VEVENT) are read with ``icalendar``; repeating ones (RRULE, RDATE, EXDATE, moved occurrences) are
+  expanded with ``recurring-ical-events``, from the earliest event in the file up to one year after today or
+  after the file's last event, whichever is later (a rule that never ends must stop somewhere). A file that
+  expands to more than ``MAX_OCCURRENCES`` occurrences is refused.
+- Events marked free (TRANSP:TRANSPARENT) or cancelled (STATUS:CANCELLED) are skipped; tentative ones count.
+- Times with a zone (TZID or UTC) are taken as they are; floating times and all-day dates are wall times in
+  the programme's zone (converted as ``shifts`` says). An all-day event blocks its whole local days.
+- A timed event lasting 24 hours or more (by the wall clock) is a 24-hour shift: the rest of the day on
+  which it ends is blocked as post-call, as for CSV schedules. Events with no duration are skipped.
+- Who an event is about is read from its ATTENDEEs (``mailto:`` addresses) and its SUMMARY; the import
+  matches them to residents (see ``service``).
+
+A row number is the line on which the event's ``BEGIN:VEVENT`` stands (for an occurrence of a repeating
+event, that of the event that defines the series). Nothing here logs, and no message quotes the file's text.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import recurring_ical_events  # type: ignore[import-untyped]
+from icalendar import Calendar, Component, Event
+
+from app.call_schedules.entries import Entry, ParsedSchedule, RowError, Who
+from app.call_schedules.shifts import CALL, Interval, local_date, post_call, wall_to_utc
+from app.errors import InvalidInput, PayloadTooLarge
+
+MAX_OCCURRENCES = 100_000
+HORIZON = timedelta(days=366)
+
+_MALFORMED = (
+    "The calendar file is malformed and could not be read{where}. Export it again from the calendar "
+    "application (as an .ics file) and upload that."
+)
+
+
+def looks_like_calendar(text: str) -> bool:
+    """Whether ``text`` starts as an iCalendar file does."""
+    return text.lstrip().upper().startswith("BEGIN:VCALENDAR")
+
+
+def _event_lines(text: str) -> list[int]:
+    return [n for n, line in enumerate(text.splitlines(), start=1) if line.strip().upper() == "BEGIN:VEVENT"]
+
+
+def _instant(value: date | datetime, zone: ZoneInfo, *, is_end: bool) -> datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return wall_to_utc(value.date(), value.time(), zone, is_end=is_end)
+    return wall_to_utc(value, time(0), zone, is_end=is_end)
+
+
+def _wall(value: date | datetime, zone: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(zone).replace(tzinfo=None) if value.tzinfo is not None else value
+    return datetime.combine(value, time(0))
+
+
+def _attendees(event: Component) -> tuple[str, ...]:
+    raw: Any = event.get("ATTENDEE")
+    values = raw if isinstance(raw, list) else [raw] if raw is not None else []
+    addresses = []
+    for value in values:
+        text = str(value).strip()
+        if text.lower().startswith("mailto:"):
+            text = text[len("mailto:") :]
+        if "@" in text:
+            addresses.append(text.lower())
+    return tuple(addresses)
+
+
+def _read(text: str) -> Calendar:
+    if not looks_like_calendar(text):
+        raise InvalidInput(
+            "This is not an iCalendar file: it does not begin with BEGIN:VCALENDAR. Upload the .ics file "
+            "your calendar application exports, or an Amion-style CSV file."
+        )
+    try:
+        return Calendar.from_ical(text)
+    except Exception:
+        # icalendar raises several types for broken input, and their messages quote the file's text.
+        raise InvalidInput(_MALFORMED.format(where="")) from None
+
+
+def _check_events(events: list[Event], lines: list[int]) -> list[RowError]:
+    errors: list[RowError] = []
+    for event, line in zip(events, lines, strict=False):
+        for prop, _ in getattr(event, "errors", []):
+            errors.append(RowError(line, str(prop), "this value could not be read"))
+        if "DTSTART" not in event:
+            errors.append(RowError(line, "DTSTART", "the event has no start (DTSTART)"))
+            continue
+        try:
+            start, end = event.start, event.end
+            if isinstance(start, datetime) != isinstance(end, datetime):
+                raise ValueError
+        except Exception:
+            if not getattr(event, "errors", []):
+                errors.append(RowError(line, "DTSTART", "the event's start or end could not be read"))
+    return errors
+
+
+def parse_ics(text: str, *, zone: ZoneInfo, today: date) -> ParsedSchedule:
+    """Schedule entries from the text of an iCalendar file; floating and all-day times are in ``zone``.
+
+    Raises InvalidInput for text that is not iCalendar, is malformed, or has no events; PayloadTooLarge when
+    repeating events expand beyond ``MAX_OCCURRENCES``. Entries' ``who`` carries attendees and summary.
+    """
+    calendar = _read(text)
+    events = [e for e in calendar.walk("VEVENT") if isinstance(e, Event)]
+    if not events:
+        raise InvalidInput(
+            "The calendar has no events (no VEVENT), so there is nothing to import. Check that the right "
+            "calendar and period were exported."
+        )
+    lines = _event_lines(text)
+    if len(lines) != len(events):
+        lines = [0] * len(events)  # unusual layout: rows cannot be pointed to
+    if errors := _check_events(events, lines):
+        raise InvalidInput(
+            _MALFORMED.format(where=": some events have values that are not valid iCalendar"),
+            errors=[e.as_dict() for e in sorted(set(errors), key=lambda e: (e.row, e.column))],
+        )
+    line_of_uid: dict[str, int] = {}
+    for event, line in zip(events, lines, strict=True):
+        line_of_uid.setdefault(str(event.get("UID", "")), line)
+
+    starts = [_instant(event.start, zone, is_end=False) for event in events]
+    window_start = min(starts) - timedelta(days=1)
+    window_end = max(max(starts), datetime.combine(today, time(0), tzinfo=UTC)) + HORIZON
+
+    parsed = ParsedSchedule()
+    skipped = no_duration = 0
+    try:
+        occurrences = recurring_ical_events.of(calendar).after(window_start)
+        for count, occurrence in enumerate(occurrences, start=1):
+            if count > MAX_OCCURRENCES:
+                raise PayloadTooLarge(
+                    f"The calendar has more than {MAX_OCCURRENCES:,} events once its repeating events are "
+                    "expanded; export a shorter period."
+                )
+            starts_at = _instant(occurrence.start, zone, is_end=False)
+            if starts_at >= window_end:
+                break
+            status = str(occurrence.get("STATUS", "")).strip().upper()
+            transparency = str(occurrence.get("TRANSP", "")).strip().upper()
+            if status == "CANCELLED" or transparency == "TRANSPARENT":
+                skipped += 1
+                continue
+            ends_at = _instant(occurrence.end, zone, is_end=True)
+            if ends_at <= starts_at:
+                no_duration += 1
+                continue
+            intervals = [Interval(starts_at, ends_at, CALL)]
+            if (
+                isinstance(occurrence.start, datetime)
+                and _wall(occurrence.end, zone) >= _wall(occurrence.start, zone) + timedelta(days=1)
+                and (after := post_call(ends_at, zone)) is not None
+            ):
+                intervals.append(after)
+            parsed.entries.append(
+                Entry(
+                    row=line_of_uid.get(str(occurrence.get("UID", "")), 0),
+                    who=Who(
+                        attendees=_attendees(occurrence),
+                        summary=str(occurrence.get("SUMMARY", "")),
+                        is_event=True,
+                        name_column="SUMMARY",
+                        email_column="ATTENDEE",
+                    ),
+                    day=local_date(starts_at, zone),
+                    intervals=tuple(intervals),
+                )
+            )
+    except (InvalidInput, PayloadTooLarge):
+        raise
+    except Exception:
+        # A repeating rule the expander cannot follow; its messages quote the file's text.
+        raise InvalidInput(
+            _MALFORMED.format(where=": a repeating event's rule (RRULE/RDATE/EXDATE) could not be expanded")
+        ) from None
+    if skipped:
+        parsed.warnings.append(f"{skipped} event(s) marked free (transparent) or cancelled were skipped.")
+    if no_duration:
+        parsed.warnings.append(f"{no_duration} event(s) with no duration were skipped.")
+    if not parsed.entries:
+        raise InvalidInput(
+            "The calendar has no events to import: every event is marked free (transparent), cancelled or "
+            "has no duration."
+        )
+    return parsed
