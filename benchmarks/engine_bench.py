@@ -8,6 +8,7 @@ Usage::
 
     .venv/bin/python benchmarks/engine_bench.py               # 1,000 and 10,000 residents
     .venv/bin/python benchmarks/engine_bench.py --sizes 1000 --repeat 5
+    .venv/bin/python benchmarks/engine_bench.py --save-scenario var/interns.json --sizes 300  # tend plan
 
 Wall time is the best of ``--repeat`` runs of ``plan()`` on an already loaded scenario (the median is printed
 too); loading (validating the JSON) is timed separately. "Peak RSS" is the whole process's high-water mark,
@@ -112,7 +113,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true", help="print one JSON object per size")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--save-scenario", type=Path, help="write the first size's scenario here and stop")
     args = parser.parse_args()
+
+    if args.save_scenario:
+        scenario = generate_scenario(args.sizes[0], args.therapists)
+        args.save_scenario.parent.mkdir(parents=True, exist_ok=True)
+        args.save_scenario.write_text(json.dumps(scenario, indent=1), encoding="utf-8")
+        print(f"wrote {args.save_scenario}")
+        return
 
     if args.child:
         print(json.dumps(measure(args.sizes[0], args.therapists, args.repeat)))

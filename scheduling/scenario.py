@@ -188,10 +188,7 @@ class ScenarioIn(_Model):
         extra="forbid",
         frozen=True,
         title="Tend planning scenario",
-        json_schema_extra={
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://tend.example/schemas/scenario.schema.json",
-        },
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
     version: Literal[1] = 1
