@@ -21,6 +21,7 @@ Modules:
 * ``slots`` -- wall-clock windows to instants across time zones and DST; therapist slots and capacities.
 * ``candidates`` -- who is due, who can attend when, and the exact compression that keeps the model small.
 * ``engine`` -- the min-cost-flow model and :func:`~scheduling.engine.plan`.
+* ``offers`` -- open times to offer a resident who reschedules or opts back in.
 * ``scenario`` -- the JSON scenario format (``scenario.schema.json``) behind ``tend plan``.
 * ``bounds``, ``greedy`` -- an upper bound and a first-fit baseline for the benchmark.
 

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from scheduling.model import (
+    Booking,
     ExistingBooking,
     Interval,
     Modality,
@@ -315,24 +316,31 @@ def reference_max_bookings(problem: Problem) -> int:
 
 def check_plan(problem: Problem, plan: Plan) -> None:
     """Assert that ``plan`` obeys every booking rule for ``problem`` and accounts for every resident."""
+    due, already, hopeless = classify(problem)
+    due_ids = {d.resident.id for d in due}
+    booked_ids = [b.resident_id for b in plan.bookings]
+    unplaced_ids = [u.resident_id for u in plan.unplaced]
+    assert len(set(booked_ids)) == len(booked_ids), "a resident is booked twice"
+    assert set(plan.already_booked) == already
+    assert set(booked_ids) | set(unplaced_ids) == due_ids | hopeless
+    assert not set(booked_ids) & set(unplaced_ids)
+    assert not set(booked_ids) & hopeless
+    assert all(u.reason for u in plan.unplaced)
+    check_bookings(problem, plan.bookings)
+
+
+def check_bookings(problem: Problem, bookings: Iterable[Booking]) -> None:
+    """Assert that new ``bookings``, added to the existing ones, obey every booking rule."""
+    bookings = tuple(bookings)
     policy = problem.policy
     programme = ZoneInfo(policy.time_zone)
-    due, already, hopeless = classify(problem)
+    due, _, _ = classify(problem)
     due_by_id = {d.resident.id: d for d in due}
     therapists = {t.id: t for t in problem.therapists}
     duration = timedelta(minutes=policy.duration_minutes)
     buffer = timedelta(minutes=policy.buffer_minutes)
 
-    booked_ids = [b.resident_id for b in plan.bookings]
-    unplaced_ids = [u.resident_id for u in plan.unplaced]
-    assert len(set(booked_ids)) == len(booked_ids), "a resident is booked twice"
-    assert set(plan.already_booked) == already
-    assert set(booked_ids) | set(unplaced_ids) == set(due_by_id) | hopeless
-    assert not set(booked_ids) & set(unplaced_ids)
-    assert not set(booked_ids) & hopeless
-    assert all(u.reason for u in plan.unplaced)
-
-    for b in plan.bookings:
+    for b in bookings:
         d = due_by_id[b.resident_id]
         t = therapists[b.therapist_id]
         zone = ZoneInfo(t.time_zone)
@@ -347,7 +355,7 @@ def check_plan(problem: Problem, plan: Plan) -> None:
 
     for tid, t in therapists.items():
         zone = ZoneInfo(t.time_zone)
-        new = sorted((b.start, b.end) for b in plan.bookings if b.therapist_id == tid)
+        new = sorted((b.start, b.end) for b in bookings if b.therapist_id == tid)
         old = [(b.start, b.end) for b in problem.existing_bookings if b.therapist_id == tid]
         for i, (s1, e1) in enumerate(new):
             for s2, e2 in new[i + 1 :] + old:
