@@ -146,10 +146,25 @@ def test_generated_and_example_scenarios_validate_against_the_published_schema()
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     validator.check_schema(schema)
 
-    for scenario in (_scenario(), generate_scenario(30, 5)):
+    example = json.loads(SCHEMA_PATH.with_name("scenario.example.json").read_text(encoding="utf-8"))
+    for scenario in (_scenario(), example, generate_scenario(30, 5)):
         assert list(validator.iter_errors(scenario)) == []
         load_scenario(scenario)
 
     bad = _scenario()
     bad["therapists"][0]["availability"][0]["start"] = "8am"
     assert list(validator.iter_errors(bad)) != []
+
+
+def test_the_example_scenario_in_the_repository_plans_as_documented() -> None:
+    example = SCHEMA_PATH.with_name("scenario.example.json")
+
+    result = run_scenario_file(example)
+
+    assert result["summary"] == {"booked": 2, "unplaced": 2, "already_booked": 1}
+    assert {u["resident_id"]: u["reason"].split(":")[0] for u in result["unplaced"]} == {
+        "fellow-ed": "Not eligible",
+        "intern-bo": "No therapist time in the check-in window (1 Jul–25 Aug 2026) falls outside this "
+        "resident's call schedule and other blackouts",
+    }
+    assert {b["therapist_id"] for b in result["bookings"]} == {"dr-lee"}  # dr-ortiz teaches in im-nyc
