@@ -7,10 +7,10 @@ August?") and what the benchmarks generate.
 
 The format is defined once, by the pydantic models below, and published as the JSON Schema in
 ``scheduling/scenario.schema.json`` (a unit test keeps the two identical; regenerate the file with
-``python -m scheduling.scenario > scheduling/scenario.schema.json``). ``scheduling/scenario.example.json`` is a
-small, complete example. Validating with the models rather than a
-generic JSON Schema validator gives the same verdicts and much clearer messages, and is fast enough for
-scenarios with hundreds of thousands of blackouts.
+``python -m scheduling.scenario > scheduling/scenario.schema.json``); ``scheduling/scenario.example.json``
+is a small, complete example. Validating with the models rather than a generic JSON Schema validator gives
+the same verdicts and much clearer messages, and is fast enough for scenarios with hundreds of thousands of
+blackouts.
 """
 
 from __future__ import annotations
