@@ -372,3 +372,105 @@ def check_bookings(problem: Problem, bookings: Iterable[Booking]) -> None:
                 assert days[local] <= t.max_per_day, f"{tid} over daily capacity"
             if t.max_per_week is not None:
                 assert weeks[local.isocalendar()[:2]] <= t.max_per_week, f"{tid} over weekly capacity"
+
+
+def _min_cost_max_flow(arcs: list[tuple[object, object, int, int]], source: object, sink: object) -> int:
+    """Successive shortest paths (queue-based Bellman-Ford): the cost of a minimum-cost maximum flow."""
+    graph: dict[object, list[list[object]]] = defaultdict(list)
+    for u, v, cap, cost in arcs:
+        forward: list[object] = [v, cap, cost, None]
+        backward: list[object] = [u, 0, -cost, forward]
+        forward[3] = backward
+        graph[u].append(forward)
+        graph[v].append(backward)
+    total = 0
+    while True:
+        distance: dict[object, int] = {source: 0}
+        via: dict[object, list[object]] = {}
+        queue, queued = deque([source]), {source}
+        while queue:
+            u = queue.popleft()
+            queued.discard(u)
+            for edge in graph[u]:
+                v, cap, cost = edge[0], edge[1], edge[2]
+                if cap > 0 and distance[u] + cost < distance.get(v, 1 << 62):  # type: ignore[operator]
+                    distance[v] = distance[u] + cost  # type: ignore[operator]
+                    via[v] = edge
+                    if v not in queued:
+                        queued.add(v)
+                        queue.append(v)
+        if sink not in distance:
+            return total
+        node = sink
+        while node != source:
+            edge = via[node]
+            edge[1] -= 1  # type: ignore[operator]
+            edge[3][1] += 1  # type: ignore[index]
+            node = edge[3][0]  # type: ignore[index]
+        total += distance[sink]
+
+
+def balance_of(loads: dict[str, int], existing: dict[str, int]) -> int:
+    """The load-balancing measure: a therapist's k-th check-in (after their existing ones) costs k."""
+    return sum(existing.get(t, 0) * n + n * (n - 1) // 2 for t, n in loads.items())
+
+
+def existing_load(problem: Problem) -> dict[str, int]:
+    """Existing check-ins per therapist from ``now`` plus notice to the end of the last window."""
+    due, _, _ = classify(problem)
+    if not due:
+        return {}
+    start = problem.now + timedelta(hours=problem.policy.min_notice_hours)
+    end = max(d.closes for d in due)
+    counts: dict[str, int] = defaultdict(int)
+    for b in problem.existing_bookings:
+        if start <= b.start < end:
+            counts[b.therapist_id] += 1
+    return counts
+
+
+def reference_objective(problem: Problem) -> tuple[int, int]:
+    """The best (summed programme-local day ordinal, balance) for a maximum plan, lexicographically."""
+    policy = problem.policy
+    programme = ZoneInfo(policy.time_zone)
+    due, _, _ = classify(problem)
+    slots = reference_slots(problem)
+    duration = timedelta(minutes=policy.duration_minutes)
+    therapists = {t.id: t for t in problem.therapists}
+    existing = existing_load(problem)
+    weight = 10**7  # far above any balance total in these small instances
+    base = date(2026, 1, 1).toordinal()
+    arcs: list[tuple[object, object, int, int]] = []
+    for d in due:
+        arcs.append(("source", ("resident", d.resident.id), 1, 0))
+        for tid, starts in slots.items():
+            for s in starts:
+                if (
+                    d.opens <= s
+                    and s + duration <= d.closes
+                    and not overlaps(s, s + duration, d.resident.blackouts)
+                ):
+                    arcs.append((("resident", d.resident.id), ("slot", tid, s), 1, 0))
+    for tid, starts in slots.items():
+        t = therapists[tid]
+        zone = ZoneInfo(t.time_zone)
+        old = [b.start.astimezone(zone).date() for b in problem.existing_bookings if b.therapist_id == tid]
+        days_done: set[object] = set()
+        for s in starts:
+            day = s.astimezone(zone).date()
+            week = day.isocalendar()[:2]
+            cost = weight * (s.astimezone(programme).date().toordinal() - base)
+            arcs.append((("slot", tid, s), ("day", tid, day), 1, cost))
+            if day not in days_done:
+                days_done.add(day)
+                cap = len(starts) if t.max_per_day is None else max(0, t.max_per_day - old.count(day))
+                arcs.append((("day", tid, day), ("week", tid, week), cap, 0))
+            if week not in days_done:
+                days_done.add(week)
+                used = sum(1 for e in old if e.isocalendar()[:2] == week)
+                cap = len(starts) if t.max_per_week is None else max(0, t.max_per_week - used)
+                arcs.append((("week", tid, week), ("therapist", tid), cap, 0))
+        for k in range(len(starts)):
+            arcs.append((("therapist", tid), "sink", 1, existing.get(tid, 0) + k))
+    cost = _min_cost_max_flow(arcs, "source", "sink")
+    return divmod(cost, weight)

@@ -14,12 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scheduling_helpers import (
+    balance_of,
     check_plan,
+    existing_load,
     make_policy,
     make_problem,
     make_resident,
     make_therapist,
     reference_max_bookings,
+    reference_objective,
 )
 
 from scheduling import candidates
@@ -176,3 +179,16 @@ def test_blackouts_give_the_same_plan_when_processed_a_few_rows_at_a_time(proble
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(candidates, "_BLOCK_CELLS", 1)
         assert plan(problem) == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_plans_are_earliest_then_most_even_among_maximum_plans(problem: Problem) -> None:
+    result = plan(problem)
+    zone = ZoneInfo(problem.policy.time_zone)
+    base = date(2026, 1, 1).toordinal()
+    days = sum(b.start.astimezone(zone).date().toordinal() - base for b in result.bookings)
+    loads: dict[str, int] = {}
+    for b in result.bookings:
+        loads[b.therapist_id] = loads.get(b.therapist_id, 0) + 1
+    assert (days, balance_of(loads, existing_load(problem))) == reference_objective(problem)
