@@ -8,6 +8,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from benchmarks.engine_scenarios import generate_scenario
@@ -141,7 +142,6 @@ def test_the_published_schema_matches_the_loader() -> None:
 
 
 def test_generated_and_example_scenarios_validate_against_the_published_schema() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     validator.check_schema(schema)
