@@ -73,3 +73,26 @@ def test_demo_seed_is_idempotent_and_its_tokens_work(fresh_env: str, tmp_path: P
             assert me.json()["role"] == role
         coordinator = {"Authorization": f"Bearer {second.tokens['coordinator']}"}
         assert client.get(f"/programs/{second.program_id}", headers=coordinator).status_code == 200
+
+
+def test_plan_prints_the_plan_of_a_scenario_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scheduling.scenario import SCHEMA_PATH
+
+    monkeypatch.chdir(tmp_path)
+    example = SCHEMA_PATH.with_name("scenario.example.json")
+    assert main(["plan", str(example)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["bookings"], "the example scenario books somebody"
+    assert {"resident_id", "therapist_id", "start", "end"} <= result["bookings"][0].keys()
+    assert all(u["reason"] for u in result["unplaced"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plan_explains_a_broken_scenario(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"policy": {"time_zone": "Mars/Base"}}')
+    assert main(["plan", str(broken)]) == 2
+    assert "tend plan:" in capsys.readouterr().err
+    assert main(["plan", str(tmp_path / "missing.json")]) == 2
