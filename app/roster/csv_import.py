@@ -33,8 +33,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
         "Person ID",
         "Staff ID",
         "Badge ID",
-        "ID",
-    ),
+    ),  # not a bare "ID": exports often carry their own row or record ids next to the employee id
     "first_name": ("First Name", "Given Name", "Forename", "First"),
     "last_name": ("Last Name", "Surname", "Family Name", "Last"),
     "email": ("Email", "Email Address", "E-mail", "E-mail Address", "Work Email", "Institutional Email"),
@@ -261,8 +260,8 @@ def parse_roster(data: bytes, *, max_bytes: int, max_rows: int) -> ParsedRoster:
             "This looks like JSON; the roster must be a CSV file with a heading row "
             "(for example: First Name,Last Name,Email,PGY,Start Date)."
         )
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    records = _records(text, _delimiter(first_line))
+    heading_line = next(line for line in text.splitlines() if line.strip())
+    records = _records(text, _delimiter(heading_line))
 
     header_row, headings = 0, []
     for row, record in records:

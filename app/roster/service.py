@@ -53,8 +53,7 @@ def import_roster(
     parsed = parse_roster(data, max_bytes=max_bytes, max_rows=max_rows)
     existing = repository.snapshot(session, program_id=program_id)
     plan = plan_import(parsed.rows, existing, replace=replace, headings=parsed.headings)
-    if not dry_run:
-        _apply(session, program_id=program_id, plan=plan)
+    created_ids = {} if dry_run else _apply(session, program_id=program_id, plan=plan)
     record_access(
         session,
         staff=staff,
@@ -74,10 +73,11 @@ def import_roster(
             "residents_deactivated": len(plan.deactivate),
         },
     )
-    return _result(plan, dry_run=dry_run, replace=replace, warnings=parsed.warnings)
+    return _result(plan, created_ids=created_ids, dry_run=dry_run, replace=replace, warnings=parsed.warnings)
 
 
-def _apply(session: Session, *, program_id: int, plan: RosterPlan) -> None:
+def _apply(session: Session, *, program_id: int, plan: RosterPlan) -> dict[str, int]:
+    """Write the plan; the ids of the created residents by e-mail address."""
     now = utcnow()
     created = [
         {
@@ -109,20 +109,23 @@ def _apply(session: Session, *, program_id: int, plan: RosterPlan) -> None:
         # Updates first: the plan never moves an e-mail address or external id onto one still in use, so
         # no statement can trip a unique constraint unless another transaction changed the roster meanwhile.
         repository.update_many(session, updated + deactivated)
-        repository.insert_many(session, created)
+        created_ids = repository.insert_many(session, program_id=program_id, rows=created)
     except IntegrityError:
         raise Conflict(
             "The roster changed while this file was being imported; nothing was imported. Upload it again."
         ) from None
     # When check-ins exist, the future check-ins of the residents in `plan.deactivate` must be cancelled
     # here, in this same transaction (PRODUCT.md: residents who leave keep no future bookings).
+    return created_ids
 
 
 def _entry(row: int | None, resident: ExistingResident | None, **values: Any) -> RosterEntry:
     return RosterEntry(row=row, resident_id=resident.id if resident else None, **values)
 
 
-def _result(plan: RosterPlan, *, dry_run: bool, replace: bool, warnings: list[str]) -> RosterImportResult:
+def _result(
+    plan: RosterPlan, *, created_ids: dict[str, int], dry_run: bool, replace: bool, warnings: list[str]
+) -> RosterImportResult:
     def names(source: Any) -> dict[str, Any]:
         return {
             "external_id": source.external_id,
@@ -139,7 +142,10 @@ def _result(plan: RosterPlan, *, dry_run: bool, replace: bool, warnings: list[st
             unchanged=len(plan.unchanged),
             deactivated=len(plan.deactivate),
         ),
-        created=[_entry(row.row, None, **names(row)) for row in plan.create],
+        created=[
+            RosterEntry(row=row.row, resident_id=created_ids.get(row.email), **names(row))
+            for row in plan.create
+        ],
         updated=[
             _entry(
                 u.row.row,

@@ -114,6 +114,9 @@ def test_the_sample_export_imports_exactly_as_it_is(
     assert residents["rpatel@hospital.example.org"].start_date == date(2026, 7, 15)
     assert residents["mallory@hospital.example.org"].last_name == '=HYPERLINK("http://x")'
     assert all(r.active and r.deactivated_at is None for r in residents.values())
+    assert {e["resident_id"]: e["external_id"] for e in body["created"]} == {
+        r.id: r.external_id for r in residents.values()
+    }
 
 
 def test_re_uploading_the_same_file_changes_nothing(client: TestClient, db: Session, roster: Roster) -> None:
@@ -271,6 +274,7 @@ def test_a_dry_run_previews_and_writes_nothing(client: TestClient, db: Session, 
     body = response.json()
     assert body["dry_run"] is True
     assert body["counts"]["created"] == 12
+    assert all(e["resident_id"] is None for e in body["created"])
     assert stored(db, roster.program) == []
 
 

@@ -313,3 +313,21 @@ def test_the_roster_email_fast_path_agrees_with_normalise_email(address: str) ->
     )
     if expected is not None:
         assert outcome(fields.clean_email) == expected
+
+
+def test_the_separator_is_read_from_the_heading_row_even_after_blank_lines() -> None:
+    (row,) = parse(
+        "\n \nFirst Name;Last Name;Email;PGY;Start Date\nAda;Lovelace, Countess;a@x.org;1;2026-07-01\n"
+    )
+
+    assert (row.row, row.last_name) == (4, "Lovelace, Countess")
+
+
+def test_a_bare_id_column_is_ignored_next_to_the_employee_id() -> None:
+    parsed = parse_roster(
+        b"ID,Employee ID,First Name,Last Name,Email,PGY,Start Date\n1,E7,Ada,Lovelace,a@x.org,1,2026-07-01\n",
+        **LIMITS,
+    )
+
+    assert parsed.rows[0].external_id == "E7"
+    assert parsed.warnings == ["Column 'ID' is not a roster field and was ignored."]
