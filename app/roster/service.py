@@ -114,8 +114,9 @@ def _apply(session: Session, *, program_id: int, plan: RosterPlan) -> dict[str, 
         raise Conflict(
             "The roster changed while this file was being imported; nothing was imported. Upload it again."
         ) from None
-    # When check-ins exist, the future check-ins of the residents in `plan.deactivate` must be cancelled
-    # here, in this same transaction (PRODUCT.md: residents who leave keep no future bookings).
+    # HOOK (deactivated residents' check-ins): residents who leave keep no future check-ins (PRODUCT.md).
+    # Cancelling the booked future check-ins of `plan.deactivate` (and queueing their METHOD:CANCEL
+    # invitations) belongs here, in this same transaction, once the check-in service offers it.
     return created_ids
 
 
