@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import StaffAccount
 from app.auth.service import record_access
+from app.booking import service as booking
 from app.csv_export import render_csv
 from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
@@ -114,9 +115,10 @@ def _apply(session: Session, *, program_id: int, plan: RosterPlan) -> dict[str, 
         raise Conflict(
             "The roster changed while this file was being imported; nothing was imported. Upload it again."
         ) from None
-    # HOOK (deactivated residents' check-ins): residents who leave keep no future check-ins (PRODUCT.md).
-    # Cancelling the booked future check-ins of `plan.deactivate` (and queueing their METHOD:CANCEL
-    # invitations) belongs here, in this same transaction, once the check-in service offers it.
+    # Residents who leave keep no future check-ins (PRODUCT.md); newcomers and changes get booked soon.
+    booking.residents_left(session, resident_ids=[r.id for r in plan.deactivate], now=now)
+    if created or updated or deactivated:
+        booking.request_auto_booking(session, program_id=program_id, now=now)
     return created_ids
 
 
@@ -230,4 +232,7 @@ def update_resident(
         session.flush()
     except IntegrityError:
         raise Conflict("The roster changed while this correction was being saved; try again.") from None
+    if changes.keys() & {"pgy", "start_date", "end_date"}:
+        # Eligibility or the window may have changed: let auto-booking look again soon.
+        booking.request_auto_booking(session, program_id=program_id, now=utcnow())
     return resident

@@ -12,6 +12,7 @@ from app.booking.service import run_auto_booking
 from app.checkins.models import CheckIn, CheckInStatus
 from app.db import utcnow
 from app.programs.schemas import CheckinPolicy
+from app.roster.models import Resident
 from tests.factories import make_program, make_resident, make_staff, make_therapist
 
 
@@ -106,3 +107,47 @@ def test_past_checkins_are_never_touched(db: Session) -> None:
     assert therapist_changed(db, therapist=therapist, now=checkin.starts_at + timedelta(minutes=1)) == 0
     # The check-in already began: it stays as it was.
     assert _status(db, checkin) == (CheckInStatus.booked, 0)
+
+
+def _roster_csv(rows: list[tuple[str, str, str]]) -> str:
+    lines = ["first_name,last_name,email,pgy,start_date"]
+    start = (utcnow() + timedelta(days=14)).date().isoformat()
+    lines += [f"{first},{last},{email},1,{start}" for first, last, email in rows]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_roster_import_asks_for_a_run_and_a_dry_run_does_not(client: TestClient, db: Session) -> None:
+    program = make_program(db)
+    coordinator = make_staff(db, Role.coordinator, program=program)
+    body = _roster_csv([("Ada", "Lovelace", "ada@hospital.example.org")])
+    headers = {**coordinator.headers, "Content-Type": "text/csv"}
+    url = f"/programs/{program.id}/roster"
+    assert client.post(url, params={"dry_run": True}, headers=headers, content=body).status_code == 200
+    assert _requests(db) == set()
+    assert client.post(url, headers=headers, content=body).status_code == 200
+    assert _requests(db) == {program.id}
+
+
+def test_residents_dropped_by_a_replace_upload_keep_no_future_checkins(
+    client: TestClient, db: Session
+) -> None:
+    program = make_program(db, policy=CheckinPolicy(pgy_levels=[1], window_days=28, min_notice_hours=24))
+    make_therapist(db, max_per_day=6, max_per_week=20)
+    coordinator = make_staff(db, Role.coordinator, program=program)
+    headers = {**coordinator.headers, "Content-Type": "text/csv"}
+    url = f"/programs/{program.id}/roster"
+    both = [("Ada", "Lovelace", "ada@hospital.example.org"), ("Alan", "Turing", "alan@hospital.example.org")]
+    assert client.post(url, headers=headers, content=_roster_csv(both)).status_code == 200
+    run_auto_booking(db, program_id=program.id, kind=RunKind.triggered, now=utcnow())
+    db.commit()
+    assert len(list(db.scalars(select(CheckIn)))) == 2
+
+    response = client.post(url, params={"replace": True}, headers=headers, content=_roster_csv(both[:1]))
+    assert response.status_code == 200
+    db.expire_all()
+    emails = {r.id: r.email for r in db.scalars(select(Resident))}
+    statuses = {emails[c.resident_id]: c.status for c in db.scalars(select(CheckIn))}
+    assert statuses == {
+        "ada@hospital.example.org": CheckInStatus.booked,
+        "alan@hospital.example.org": CheckInStatus.cancelled,
+    }
