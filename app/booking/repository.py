@@ -79,23 +79,18 @@ def time_holding_checkins(
     return list(session.scalars(stmt.order_by(CheckIn.id)))
 
 
-def future_auto_bookings(session: Session, *, program_id: int, after: datetime) -> list[CheckIn]:
-    stmt = select(CheckIn).where(
-        CheckIn.program_id == program_id,
-        CheckIn.status == CheckInStatus.booked,
-        CheckIn.starts_at >= after,
-    )
-    return list(session.scalars(stmt.order_by(CheckIn.id)))
-
-
 def future_booked(
     session: Session,
     *,
     after: datetime,
+    program_id: int | None = None,
     therapist_id: int | None = None,
     resident_ids: Sequence[int] | None = None,
 ) -> list[CheckIn]:
+    """Booked check-ins starting at or after ``after``, narrowed by programme, therapist or residents."""
     stmt = select(CheckIn).where(CheckIn.status == CheckInStatus.booked, CheckIn.starts_at >= after)
+    if program_id is not None:
+        stmt = stmt.where(CheckIn.program_id == program_id)
     if therapist_id is not None:
         stmt = stmt.where(CheckIn.therapist_id == therapist_id)
     if resident_ids is not None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.booking import adapter, repository
 from app.booking.models import AutoBookingRun, RunKind, UnplacedResident
-from app.checkins.models import BookingOrigin, CheckIn, CheckInStatus
+from app.checkins.models import CheckIn, CheckInStatus
 from app.db import utcnow
 from app.errors import Conflict
 from app.programs import repository as programs_repository
@@ -78,9 +78,9 @@ def run_auto_booking(
 ) -> AutoBookingRun:
     """Book every due resident of the programme that the constraints allow, and record the run's report.
 
-    With ``replan``, future auto-booked check-ins (beyond the minimum notice) are planned afresh: a resident
-    who keeps a time keeps the same check-in, one who moves keeps its UID with a higher SEQUENCE, one left
-    without a time has it cancelled. Check-ins a resident chose themselves are never moved.
+    With ``replan``, the programme's future booked check-ins (beyond the minimum notice) are planned afresh:
+    a resident who keeps a time keeps the same check-in, one who moves keeps its UID with a higher SEQUENCE,
+    one left without a time has it cancelled.
     """
     program = get_program(session, program_id=program_id)
     run = AutoBookingRun(program_id=program.id, kind=kind, started_at=now)
@@ -93,9 +93,8 @@ def run_auto_booking(
     released: dict[str, CheckIn] = {}
     if replan:
         cutoff = now + timedelta(hours=problem.policy.min_notice_hours)
-        for row in repository.future_auto_bookings(session, program_id=program.id, after=cutoff):
-            if row.origin == BookingOrigin.auto:
-                released[str(row.resident_id)] = row
+        for row in repository.future_booked(session, after=cutoff, program_id=program.id):
+            released[str(row.resident_id)] = row
         moved = {(str(c.resident_id), c.starts_at) for c in released.values()}
         problem = replace(
             problem,
@@ -149,7 +148,6 @@ def _new_checkin(booking: Booking, *, program_id: int, tz: ZoneInfo, per_year: i
         ends_at=booking.end,
         period_start=academic_period(local_day, per_year)[0],
         status=CheckInStatus.booked,
-        origin=BookingOrigin.auto,
     )
 
 

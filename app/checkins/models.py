@@ -1,6 +1,8 @@
 """Check-ins: the only individual-level record of care Tend keeps.
 
-Who, with whom, when, and one status — nothing else (PRODUCT.md → Confidentiality). No notes, no reasons.
+Who, with whom, when, and one status — nothing else (PRODUCT.md → Confidentiality). No notes, no reasons,
+not even whether a time was chosen by the resident or by auto-booking. The rest (UID, SEQUENCE, the cadence
+period) is calendar and scheduling mechanics. tests/integration/test_confidentiality.py pins the columns.
 """
 
 import enum
@@ -23,13 +25,6 @@ class CheckInStatus(enum.StrEnum):
 # Statuses that hold the therapist's time: the database refuses two of these overlapping for one therapist.
 TIME_HOLDING = (CheckInStatus.booked, CheckInStatus.kept, CheckInStatus.no_show)
 TIME_HOLDING_SQL = "status IN ('booked', 'kept', 'no_show')"
-
-
-class BookingOrigin(enum.StrEnum):
-    """Why a check-in exists. Placements caused by a resident's own action never reach coordinator reports."""
-
-    auto = "auto"
-    resident = "resident"
 
 
 class CheckIn(Base):
@@ -55,9 +50,6 @@ class CheckIn(Base):
     period_start: Mapped[date] = mapped_column()
     status: Mapped[CheckInStatus] = mapped_column(
         Enum(CheckInStatus, native_enum=False, length=20, validate_strings=True), default=CheckInStatus.booked
-    )
-    origin: Mapped[BookingOrigin] = mapped_column(
-        Enum(BookingOrigin, native_enum=False, length=20, validate_strings=True), default=BookingOrigin.auto
     )
     sequence: Mapped[int] = mapped_column(default=0)  # iCalendar SEQUENCE: rises on every change
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -112,11 +112,6 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column(
-            "origin",
-            sa.Enum("auto", "resident", name="bookingorigin", native_enum=False, length=20),
-            nullable=False,
-        ),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("created_at", app.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", app.db.UTCDateTime(timezone=True), nullable=False),

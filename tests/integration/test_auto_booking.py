@@ -11,7 +11,7 @@ from app.auth.models import Role
 from app.booking.models import RunKind
 from app.booking.service import run_auto_booking
 from app.call_schedules.models import Blackout, BlackoutSource
-from app.checkins.models import BookingOrigin, CheckIn, CheckInStatus
+from app.checkins.models import CheckIn, CheckInStatus
 from app.programs.schemas import CheckinPolicy
 from app.therapists.models import AvailabilityWindow
 from tests.factories import make_program, make_resident, make_staff, make_therapist
@@ -44,7 +44,7 @@ def test_a_run_books_every_resident_it_can_and_reports_coverage(client: TestClie
 
     checkins = _checkins(db)
     assert sorted(c.resident_id for c in checkins) == sorted(r.id for r in residents)
-    assert all(c.status == CheckInStatus.booked and c.origin == BookingOrigin.auto for c in checkins)
+    assert all(c.status == CheckInStatus.booked for c in checkins)
     assert checkins[0].starts_at == datetime(2026, 8, 11, 13, 0, tzinfo=UTC)  # Tuesday 09:00 EDT, earliest
     assert len({c.uid for c in checkins}) == 3
     assert all(c.period_start == date(2026, 7, 1) for c in checkins)
@@ -129,7 +129,7 @@ def test_self_placements_never_show_in_the_report(client: TestClient, db: Sessio
     run_auto_booking(db, program_id=program.id, kind=RunKind.nightly, now=NOW)
     db.commit()
     before = client.get(f"/programs/{program.id}/coverage", headers=coordinator.headers).json()["runs"][0]
-    # The resident opted out, then opted back in at a time of their choosing (a resident-origin check-in).
+    # The resident opted out, then opted back in at a time of their choosing (a check-in of their own).
     original = db.scalars(select(CheckIn)).one()
     original.status = CheckInStatus.opted_out
     db.add(
@@ -141,7 +141,6 @@ def test_self_placements_never_show_in_the_report(client: TestClient, db: Sessio
             starts_at=original.starts_at + timedelta(days=7),
             ends_at=original.ends_at + timedelta(days=7),
             period_start=original.period_start,
-            origin=BookingOrigin.resident,
         )
     )
     db.commit()
