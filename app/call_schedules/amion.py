@@ -229,8 +229,8 @@ def parse_amion(text: str, *, zone: ZoneInfo) -> ParsedSchedule:
         if entry is not None:
             if not entry.intervals:
                 parsed.warnings.append(
-                    f"Row {row}: the shift lies wholly in the hour skipped when clocks go forward; "
-                    "nothing was blocked for it."
+                    f"Row {row}: the shift starts in the hour skipped when clocks go forward and, moved "
+                    "forward with it, starts after its end; nothing was blocked for it."
                 )
             parsed.entries.append(entry)
     if count == 0:

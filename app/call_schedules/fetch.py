@@ -44,14 +44,20 @@ def check_url(raw: str) -> httpx.URL:
     return url.copy_with(scheme=scheme)
 
 
-def fetch_calendar(raw_url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> bytes:
-    """The body served at ``raw_url`` (at most ``max_bytes``), or a 4xx saying why it could not be had."""
+def fetch_calendar(raw_url: str, *, max_bytes: int, timeout: float | None = None) -> bytes:
+    """The body served at ``raw_url`` (at most ``max_bytes``), or a 4xx saying why it could not be had.
+
+    ``timeout`` (seconds; default ``DEFAULT_TIMEOUT``) bounds the whole fetch, redirects and body included.
+    """
     url = check_url(raw_url)
+    timeout = timeout or DEFAULT_TIMEOUT
     deadline = time.monotonic() + timeout
     headers = {"Accept": "text/calendar, */*;q=0.5", "User-Agent": "Tend call-schedule import"}
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False, headers=headers) as client:
             for _ in range(MAX_REDIRECTS + 1):
+                if time.monotonic() > deadline:
+                    raise _cannot(f"no calendar within {timeout:g} seconds")
                 with client.stream("GET", url) as response:
                     if response.is_redirect:
                         location = response.headers.get("location", "")

@@ -21,13 +21,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import recurring_ical_events  # type: ignore[import-untyped]
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from icalendar import Calendar, Component, Event
+from icalendar.prop import vRecur
 
 from app.call_schedules.entries import Entry, ParsedSchedule, RowError, Who
 from app.call_schedules.shifts import CALL, Interval, local_date, post_call, wall_to_utc
 from app.errors import InvalidInput, PayloadTooLarge
 
-MAX_OCCURRENCES = 100_000
+MAX_OCCURRENCES = 50_000
 HORIZON = timedelta(days=366)
 
 _MALFORMED = (
@@ -103,6 +105,46 @@ def _check_events(events: list[Event], lines: list[int]) -> list[RowError]:
     return errors
 
 
+def _check_size(events: list[Event], lines: list[int], *, window_end: datetime) -> None:
+    """PayloadTooLarge before expanding, if the events would expand to more than ``MAX_OCCURRENCES``.
+
+    Expanding is far slower than counting, so each rule is first counted with dateutil, lazily and without
+    its UNTIL (the window bounds it anyway), which gives an upper bound at little cost even for a rule
+    repeating every second.
+    """
+    limit = MAX_OCCURRENCES
+    total = 0
+    for event, line in zip(events, lines, strict=True):
+        total += 1
+        rules: Any = event.get("RRULE")
+        rdates: Any = event.get("RDATE")
+        for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []:
+            total += len(getattr(rdate, "dts", ()))
+        start = event.start
+        wall_start = (
+            start.replace(tzinfo=None) if isinstance(start, datetime) else datetime.combine(start, time(0))
+        )
+        wall_end = window_end.replace(tzinfo=None) + timedelta(days=1)
+        for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+            try:
+                without_until = vRecur({k: v for k, v in rule.items() if k != "UNTIL"})
+                text = without_until.to_ical().decode()  # type: ignore[no-untyped-call]
+                for occurrence in rrulestr(text, dtstart=wall_start):
+                    if occurrence > wall_end or total > limit:
+                        break
+                    total += 1
+            except Exception:
+                raise InvalidInput(
+                    _MALFORMED.format(where=": a repeating event's rule (RRULE) could not be read"),
+                    errors=[RowError(line, "RRULE", "this rule could not be read").as_dict()],
+                ) from None
+        if total > limit:
+            raise PayloadTooLarge(
+                f"The calendar has more than {limit:,} events once its repeating events are expanded "
+                "(up to a year ahead); export a shorter period or fewer calendars."
+            )
+
+
 def parse_ics(text: str, *, zone: ZoneInfo, today: date) -> ParsedSchedule:
     """Schedule entries from the text of an iCalendar file; floating and all-day times are in ``zone``.
 
@@ -132,56 +174,50 @@ def parse_ics(text: str, *, zone: ZoneInfo, today: date) -> ParsedSchedule:
     window_start = min(starts) - timedelta(days=1)
     window_end = max(max(starts), datetime.combine(today, time(0), tzinfo=UTC)) + HORIZON
 
-    parsed = ParsedSchedule()
-    skipped = no_duration = 0
+    _check_size(events, lines, window_end=window_end)
     try:
-        occurrences = recurring_ical_events.of(calendar).after(window_start)
-        for count, occurrence in enumerate(occurrences, start=1):
-            if count > MAX_OCCURRENCES:
-                raise PayloadTooLarge(
-                    f"The calendar has more than {MAX_OCCURRENCES:,} events once its repeating events are "
-                    "expanded; export a shorter period."
-                )
-            starts_at = _instant(occurrence.start, zone, is_end=False)
-            if starts_at >= window_end:
-                break
-            status = str(occurrence.get("STATUS", "")).strip().upper()
-            transparency = str(occurrence.get("TRANSP", "")).strip().upper()
-            if status == "CANCELLED" or transparency == "TRANSPARENT":
-                skipped += 1
-                continue
-            ends_at = _instant(occurrence.end, zone, is_end=True)
-            if ends_at <= starts_at:
-                no_duration += 1
-                continue
-            intervals = [Interval(starts_at, ends_at, CALL)]
-            if (
-                isinstance(occurrence.start, datetime)
-                and _wall(occurrence.end, zone) >= _wall(occurrence.start, zone) + timedelta(days=1)
-                and (after := post_call(ends_at, zone)) is not None
-            ):
-                intervals.append(after)
-            parsed.entries.append(
-                Entry(
-                    row=line_of_uid.get(str(occurrence.get("UID", "")), 0),
-                    who=Who(
-                        attendees=_attendees(occurrence),
-                        summary=str(occurrence.get("SUMMARY", "")),
-                        is_event=True,
-                        name_column="SUMMARY",
-                        email_column="ATTENDEE",
-                    ),
-                    day=local_date(starts_at, zone),
-                    intervals=tuple(intervals),
-                )
-            )
-    except (InvalidInput, PayloadTooLarge):
-        raise
+        occurrences = recurring_ical_events.of(calendar).between(window_start, window_end)
     except Exception:
         # A repeating rule the expander cannot follow; its messages quote the file's text.
         raise InvalidInput(
             _MALFORMED.format(where=": a repeating event's rule (RRULE/RDATE/EXDATE) could not be expanded")
         ) from None
+
+    parsed = ParsedSchedule()
+    skipped = no_duration = 0
+    for occurrence in occurrences:
+        status = str(occurrence.get("STATUS", "")).strip().upper()
+        transparency = str(occurrence.get("TRANSP", "")).strip().upper()
+        if status == "CANCELLED" or transparency == "TRANSPARENT":
+            skipped += 1
+            continue
+        starts_at = _instant(occurrence.start, zone, is_end=False)
+        ends_at = _instant(occurrence.end, zone, is_end=True)
+        if ends_at <= starts_at:
+            no_duration += 1
+            continue
+        intervals = [Interval(starts_at, ends_at, CALL)]
+        if (
+            isinstance(occurrence.start, datetime)
+            and _wall(occurrence.end, zone) >= _wall(occurrence.start, zone) + timedelta(days=1)
+            and (after := post_call(ends_at, zone)) is not None
+        ):
+            intervals.append(after)
+        parsed.entries.append(
+            Entry(
+                row=line_of_uid.get(str(occurrence.get("UID", "")), 0),
+                who=Who(
+                    attendees=_attendees(occurrence),
+                    summary=str(occurrence.get("SUMMARY", "")),
+                    is_event=True,
+                    name_column="SUMMARY",
+                    email_column="ATTENDEE",
+                ),
+                day=local_date(starts_at, zone),
+                intervals=tuple(intervals),
+            )
+        )
+    parsed.entries.sort(key=lambda e: (e.intervals[0].starts_at, e.row))
     if skipped:
         parsed.warnings.append(f"{skipped} event(s) marked free (transparent) or cancelled were skipped.")
     if no_duration:

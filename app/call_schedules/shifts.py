@@ -79,7 +79,7 @@ def shift_blackouts(day: date, start: time, end: time | None, zone: ZoneInfo) ->
     end_day = day if start < end else day + timedelta(days=1)
     ends_at = wall_to_utc(end_day, end, zone, is_end=True)
     if ends_at <= starts_at:
-        # Only possible for a shift that lies wholly inside a skipped hour; nothing to block.
+        # Only when a start in the skipped hour moves past the end (02:30–03:15): nothing is left to block.
         return []
     intervals = [Interval(starts_at, ends_at, CALL)]
     if start == end and (after := post_call(ends_at, zone)) is not None:
