@@ -718,8 +718,10 @@ def test_a_multipart_upload_without_the_file_field_is_a_422(client: TestClient, 
     assert "'file'" in response.json()["detail"]
 
 
-def test_a_file_over_the_size_limit_is_a_413(client: TestClient, db: Session, roster: Roster) -> None:
-    limit = Settings().max_upload_bytes
+def test_a_file_over_the_size_limit_is_a_413(
+    client: TestClient, db: Session, roster: Roster, settings: Settings
+) -> None:
+    limit = settings.max_upload_bytes
     row = ROW_A + "\n"
     content = (HEADER + "\n" + row * (limit // len(row) + 1)).encode()
     assert limit < len(content) < limit + 64 * 1024  # past the file limit, within the request limit
@@ -731,8 +733,10 @@ def test_a_file_over_the_size_limit_is_a_413(client: TestClient, db: Session, ro
     assert stored(db, roster.program) == []
 
 
-def test_a_roster_over_the_row_limit_is_a_413(client: TestClient, db: Session, roster: Roster) -> None:
-    limit = Settings().max_roster_rows
+def test_a_roster_over_the_row_limit_is_a_413(
+    client: TestClient, db: Session, roster: Roster, settings: Settings
+) -> None:
+    limit = settings.max_roster_rows
     rows = [f"E{i},First,Last,r{i}@hospital.example.org,1,2026-07-01," for i in range(limit + 1)]
 
     response = upload(client, roster, csv_text(*rows))
