@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import StaffAccount
 from app.auth.service import record_access
+from app.booking import service as booking
 from app.call_schedules import repository
 from app.call_schedules.amion import parse_amion
 from app.call_schedules.entries import Entry, ParsedSchedule, RowError, invalid_rows
@@ -338,6 +339,7 @@ def _import(
     if not dry_run:
         _apply(
             session,
+            program_id=program.id,
             source=source,
             wanted=resolution.wanted,
             created=created,
@@ -392,6 +394,7 @@ def _warnings(resolution: _Resolution) -> list[str]:
 def _apply(
     session: Session,
     *,
+    program_id: int,
     source: BlackoutSource,
     wanted: dict[BlackoutKey, str],
     created: list[BlackoutKey],
@@ -421,3 +424,7 @@ def _apply(
             "The programme's blackouts changed while this schedule was being imported; nothing was imported. "
             "Upload it again."
         ) from None
+    if created or removed:
+        # A resident freed from a removed call may now be bookable. Check-ins booked before a newly imported
+        # call are not moved here: that is for the booking side, and this answer must never hint at one.
+        booking.request_auto_booking(session, program_id=program_id, now=now)

@@ -15,7 +15,14 @@ from app.auth.models import AuditEvent, Role
 from app.call_schedules.models import Blackout, BlackoutSource
 from app.programs.models import Program
 from app.roster.models import Resident
-from tests.factories import Staff, make_program, make_resident, make_sample_roster, make_staff
+from tests.factories import (
+    Staff,
+    make_program,
+    make_resident,
+    make_sample_roster,
+    make_staff,
+    make_therapist,
+)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "amion-call-style.csv"
 HEADER = "Name,Date,Start,End"
@@ -668,14 +675,17 @@ def test_an_unknown_programme_is_404(client: TestClient, db: Session) -> None:
     assert response.status_code == 404
 
 
-@pytest.mark.parametrize("role", [Role.coordinator, Role.director])
+@pytest.mark.parametrize("caller", ["other_coordinator", "director", "therapist"])
 def test_other_staff_are_refused_before_the_file_is_read(
-    client: TestClient, db: Session, schedule: Schedule, role: Role
+    client: TestClient, db: Session, schedule: Schedule, caller: str
 ) -> None:
-    other = make_staff(db, role, program=make_program(db)) if role == Role.coordinator else None
-    caller = other or make_staff(db, Role.director, program=schedule.program)
+    staff = {
+        "other_coordinator": lambda: make_staff(db, Role.coordinator, program=make_program(db)),
+        "director": lambda: make_staff(db, Role.director, program=schedule.program),
+        "therapist": lambda: make_staff(db, Role.therapist, therapist=make_therapist(db)),
+    }[caller]()
     response = client.post(
-        schedule.url, headers={**caller.headers, "Content-Type": "text/csv"}, content=SAMPLE.read_bytes()
+        schedule.url, headers={**staff.headers, "Content-Type": "text/csv"}, content=SAMPLE.read_bytes()
     )
     assert response.status_code == 403
     assert stored(db, schedule.program) == []
@@ -751,3 +761,17 @@ def test_coordinators_remove_the_blackouts_of_one_source(
     assert (none.json(), some.json(), rest.json()) == ({"removed": 0}, {"removed": 2}, {"removed": 4})
     assert missing.status_code == 422
     assert stored(db, schedule.program) == []
+
+
+def test_an_import_that_changes_blackouts_asks_for_an_auto_booking_run(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    from app.booking.models import BookingRequest
+
+    upload(client, schedule, SAMPLE.read_bytes(), dry_run=True)
+    db.expire_all()
+    assert db.get(BookingRequest, schedule.program.id) is None
+
+    upload(client, schedule, SAMPLE.read_bytes())
+    db.expire_all()
+    assert db.get(BookingRequest, schedule.program.id) is not None
