@@ -5,8 +5,10 @@
   after the file's last event, whichever is later (a rule that never ends must stop somewhere). A file that
   expands to more than ``MAX_OCCURRENCES`` occurrences is refused.
 - Events marked free (TRANSP:TRANSPARENT) or cancelled (STATUS:CANCELLED) are skipped; tentative ones count.
-- Times with a zone (TZID or UTC) are taken as they are; floating times and all-day dates are wall times in
-  the programme's zone (converted as ``shifts`` says). An all-day event blocks its whole local days.
+- Times with a zone (an IANA TZID, a Windows zone name as Outlook writes it, a TZID defined by the file's
+  VTIMEZONE, or UTC) are taken as they are; floating times, times whose TZID is unknown and all-day dates
+  are wall times in the programme's zone (converted as ``shifts`` says). An all-day event blocks its whole
+  local days.
 - A timed event lasting 24 hours or more (by the wall clock) is a 24-hour shift: the rest of the day on
   which it ends is blocked as post-call, as for CSV schedules. Events with no duration are skipped.
 - Who an event is about is read from its ATTENDEEs (``mailto:`` addresses) and its SUMMARY; the import

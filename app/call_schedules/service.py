@@ -1,6 +1,6 @@
 """Call schedules: importing residents' blackouts from Amion-style CSV or iCalendar, and listing them.
 
-The rules of an import (documented for coordinators in the README's API section):
+The rules of an import:
 
 - **Format.** A file that begins with ``BEGIN:VCALENDAR`` is iCalendar (``ics``); anything else is an
   Amion-style CSV (``amion_csv``). Reading each is described in ``amion`` and ``ics``; turning wall times into
@@ -16,7 +16,8 @@ The rules of an import (documented for coordinators in the README's API section)
   matches several residents (ambiguous: never guessed), a summary that names several residents — fails the
   whole file with every problem listed as ``{row, column, message}``; nothing is written. With
   ``skip_unmatched``, shifts that match *nobody* are skipped and counted in a warning instead (for feeds that
-  also carry other people's events); ambiguous ones still fail the file.
+  also carry other people's events); ambiguous ones still fail the file, and so does a file in which
+  nothing matches (it would otherwise clear the days it covers).
 - **Re-import.** The file is the programme's whole schedule, *from that source*, for the days it covers:
   the local dates from its earliest to its latest shift start. Blackouts the file gives that are stored
   already are left alone (``unchanged``); new ones are added; stored blackouts of the same source, of any
@@ -25,7 +26,8 @@ The rules of an import (documented for coordinators in the README's API section)
   to the local date it starts on; a post-call blackout to the day before (its 24-hour shift's day).
   Blackouts on other days, and those from the other source, are never touched. Importing the same file
   again therefore changes nothing.
-- **Dry run** answers the same counts and writes nothing.
+- **Dry run** answers the same counts and writes nothing. A real import that adds or removes blackouts
+  asks the scheduler for an auto-booking run of the programme.
 
 Answers carry counts and warnings only: never a check-in, and no message quotes a name or an address.
 """
@@ -319,6 +321,13 @@ def _import(
     resolution = _resolve(parsed, matcher=matcher, resident_id=resident_id, skip_unmatched=skip_unmatched)
     if resolution.errors:
         raise invalid_rows(resolution.errors)
+    if not resolution.wanted:
+        # Only with skip_unmatched: a file matching nobody (a roster that changed its addresses, the wrong
+        # programme) would otherwise clear every blackout of the days it covers.
+        raise InvalidInput(
+            "None of the file's shifts belongs to an active resident of this programme; nothing was "
+            "imported. Check that the roster is up to date and that this is the right programme's schedule."
+        )
     first_day = min(entry.day for entry in parsed.entries)
     last_day = max(entry.day for entry in parsed.entries)
 

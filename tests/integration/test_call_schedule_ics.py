@@ -516,3 +516,65 @@ def test_a_rule_expanding_beyond_the_limit_is_413(
 
     assert response.status_code == 413
     assert all_blackouts(db) == []
+
+
+OUTLOOK_ZONE = "\r\n".join(
+    [
+        "BEGIN:VTIMEZONE",
+        "TZID:Eastern Standard Time",
+        "BEGIN:STANDARD",
+        "DTSTART:16011104T020000",
+        "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=11",
+        "TZOFFSETFROM:-0400",
+        "TZOFFSETTO:-0500",
+        "END:STANDARD",
+        "BEGIN:DAYLIGHT",
+        "DTSTART:16010311T020000",
+        "RRULE:FREQ=YEARLY;BYDAY=2SU;BYMONTH=3",
+        "TZOFFSETFROM:-0500",
+        "TZOFFSETTO:-0400",
+        "END:DAYLIGHT",
+        "END:VTIMEZONE",
+    ]
+)
+
+
+def test_an_outlook_export_with_a_windows_zone_name(client: TestClient, db: Session) -> None:
+    # The programme is in Chicago; the events carry Outlook's own zone, which wins.
+    program = make_program(db, time_zone="America/Chicago", state="IL")
+    coordinator = make_staff(db, Role.coordinator, program=program)
+    residents = make_sample_roster(db, program)
+    text = calendar(
+        OUTLOOK_ZONE,
+        event(
+            "DTSTART;TZID=Eastern Standard Time:20261031T070000",
+            "DTEND;TZID=Eastern Standard Time:20261101T070000",
+            attendee(OKAFOR),
+            uid="outlook",
+        ),
+    )
+
+    response = client.post(
+        f"/programs/{program.id}/call-schedule",
+        headers={**coordinator.headers, "Content-Type": "text/calendar"},
+        content=text.encode(),
+    )
+
+    assert response.status_code == 200, response.text
+    assert spans(db, residents[OKAFOR].id) == [
+        (utc("2026-10-31T11:00"), utc("2026-11-01T12:00"), "call"),
+        (utc("2026-11-01T12:00"), utc("2026-11-02T06:00"), "post-call"),  # midnight in Chicago
+    ]
+
+
+def test_a_file_matching_nobody_clears_nothing_even_with_skip_unmatched(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    assert send(client, schedule, calendar(MICU)).status_code == 200
+    nobody = calendar(event("DTSTART:20261201T130000Z", "DTEND:20261201T140000Z", "SUMMARY:Rounds", uid="r"))
+
+    response = send(client, schedule, nobody, skip_unmatched=True)
+
+    assert response.status_code == 422
+    assert "None of the file's shifts belongs to an active resident" in response.json()["detail"]
+    assert len(all_blackouts(db)) == 1
