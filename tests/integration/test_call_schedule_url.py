@@ -1,6 +1,7 @@
 """Importing a call schedule from a calendar URL, fetched from a real HTTP server started by the test."""
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import Role
 from app.call_schedules import fetch
 from app.call_schedules.models import Blackout
+from app.logging import JsonFormatter
 from app.programs.models import Program
 from app.roster.models import Resident
 from tests.factories import Staff, make_program, make_resident, make_staff
@@ -47,22 +49,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def do_GET(self) -> None:
-        if self.path == "/call.ics":
+        path = self.path.split("?")[0]
+        if path == "/call.ics":
             self._send(200, CALENDAR)
-        elif self.path == "/redirect":
+        elif path == "/redirect":
             self._send(302, b"", Location="/call.ics")
-        elif self.path == "/redirect-to-file":
+        elif path == "/redirect-to-file":
             self._send(302, b"", Location="file:///etc/passwd")
-        elif self.path == "/redirect-loop":
+        elif path == "/redirect-loop":
             self._send(302, b"", Location="/redirect-loop")
-        elif self.path == "/page.html":
+        elif path == "/page.html":
             self._send(200, b"<html><body>Sign in</body></html>", "text/html")
-        elif self.path == "/big-declared":
+        elif path == "/big-declared":
             self.send_response(200)
             self.send_header("Content-Type", "text/calendar")
             self.send_header("Content-Length", str(BIG))
             self.end_headers()
-        elif self.path == "/big-streamed":
+        elif path == "/big-streamed":
             # No Content-Length: the body ends when the connection closes.
             self.close_connection = True
             self.send_response(200)
@@ -72,7 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 for _ in range(BIG // len(chunk) + 2):
                     self.wfile.write(chunk)
-        elif self.path == "/slow":
+        elif path == "/slow":
             time.sleep(2)
             self._send(200, CALENDAR)
         else:
@@ -256,3 +259,23 @@ def test_another_programmes_coordinator_is_403(
     response = client.post(feed.url, headers=other.headers, json={"url": f"{server}/call.ics"})
     assert response.status_code == 403
     assert blackouts(db) == []
+
+
+def test_nothing_personal_or_secret_is_logged(
+    client: TestClient, db: Session, feed: Feed, server: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.clear()
+    caplog.set_level(logging.DEBUG)
+
+    post(client, feed, f"{server}/call.ics?token=s3cr3t-feed-token")
+    post(client, feed, f"{server}/missing.ics?token=s3cr3t-feed-token")
+    client.post(
+        f"/programs/{feed.program.id}/call-schedule",
+        headers={**feed.coordinator.headers, "Content-Type": "text/csv"},
+        content=b'Name,Date,Start,End\n"Lovelace, Ada",12-01-26,0800,1700\n"Zebulon Q",12-01-26,0800,1700\n',
+    )
+
+    logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
+    assert "call schedule import" in logged
+    for secret in ("s3cr3t", "Lovelace", "Ada", "ada@hospital", "Zebulon", server):
+        assert secret not in logged
