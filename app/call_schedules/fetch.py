@@ -5,12 +5,17 @@
 - Redirects are followed by hand, at most ``MAX_REDIRECTS``, and each target must be http(s) too.
 - The body is read in chunks and refused (413) as soon as it passes ``max_bytes``; the whole fetch must
   finish within ``timeout`` seconds.
+- Link-local (cloud metadata services live at 169.254.169.254), multicast, unspecified and reserved
+  addresses are refused, both as written in the URL and as the address actually connected to (checked
+  before the body is read, so a name that resolves there gets nothing back). Loopback and private
+  addresses are allowed: hospital calendar servers often live on the intranet.
 - Every failure is a 422 whose message begins "Could not fetch the calendar URL:" and says why (no answer,
   connection refused, the server's status …) without repeating the URL, which often carries a secret.
 
 Nothing here logs the URL (``app.logging`` also keeps httpx's own logger quiet).
 """
 
+import ipaddress
 import time
 
 import httpx
@@ -41,7 +46,22 @@ def check_url(raw: str) -> httpx.URL:
         )
     if not url.host:
         raise InvalidInput("The calendar URL has no host name.")
+    if refused_address(url.host):
+        raise InvalidInput("Calendar URLs may not point to link-local, multicast or reserved addresses.")
     return url.copy_with(scheme=scheme)
+
+
+def refused_address(host: str) -> bool:
+    """Whether ``host``, if it is an IP address, is one a calendar is never fetched from."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False  # a name: checked again once connected
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return False  # (::1 lies in a block Python counts as reserved)
+    return address.is_link_local or address.is_multicast or address.is_unspecified or address.is_reserved
 
 
 def fetch_calendar(raw_url: str, *, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -59,6 +79,7 @@ def fetch_calendar(raw_url: str, *, max_bytes: int, timeout: float | None = None
                 if time.monotonic() > deadline:
                     raise _cannot(f"no calendar within {timeout:g} seconds")
                 with client.stream("GET", url) as response:
+                    _check_peer(response)
                     if response.is_redirect:
                         location = response.headers.get("location", "")
                         if not location:
@@ -82,6 +103,13 @@ def fetch_calendar(raw_url: str, *, max_bytes: int, timeout: float | None = None
         ) from None
     except httpx.HTTPError as exc:
         raise _cannot(f"the connection failed ({type(exc).__name__})") from None
+
+
+def _check_peer(response: httpx.Response) -> None:
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if isinstance(peer, tuple) and peer and refused_address(str(peer[0])):
+        raise _cannot("its host name leads to a link-local, multicast or reserved address")
 
 
 def _read_body(response: httpx.Response, *, max_bytes: int, deadline: float, timeout: float) -> bytes:

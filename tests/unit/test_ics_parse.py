@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.call_schedules.fetch import check_url
+from app.call_schedules.fetch import check_url, refused_address
 from app.call_schedules.ics import MAX_OCCURRENCES, parse_ics
 from app.errors import InvalidInput, PayloadTooLarge
 
@@ -79,3 +79,23 @@ def test_http_urls_are_fetched_and_webcal_is_read_as_https(raw: str, fetched: st
 def test_other_urls_are_refused(raw: str) -> None:
     with pytest.raises(InvalidInput):
         check_url(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/x.ics",
+        "http://[::ffff:169.254.169.254]/x.ics",
+        "http://0.0.0.0:8000/x.ics",
+        "http://224.0.0.1/x.ics",
+    ],
+)
+def test_link_local_multicast_and_unspecified_addresses_are_refused(raw: str) -> None:
+    with pytest.raises(InvalidInput, match="may not point to"):
+        check_url(raw)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "::1", "calendar.example.org"])
+def test_loopback_private_addresses_and_names_are_allowed(host: str) -> None:
+    assert not refused_address(host)
