@@ -9,7 +9,8 @@ Schedules are typed by hand or exported from systems that drop diacritics ("Nguy
   other punctuation are dropped ("O'Brien" → "obrien");
 - the key is the words of the first name followed by the words of the last name.
 
-"Last, First" (with a comma) and "First Last" (without one) are both understood. Two residents with the same
+"Last, First" (with a comma) and "First Last" (without one) are both understood; remarks in brackets are
+dropped. Two residents with the same
 key make that name *ambiguous*: it is reported, never guessed. Only the residents given to the
 :class:`Matcher` (the active residents of one programme) can match.
 
@@ -27,6 +28,7 @@ _SPELLED_OUT = str.maketrans(
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.·]+")
 _NOT_WORD = re.compile(r"[^0-9a-z ]")
 _EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_REMARK = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LONGEST_NAME = 8  # words; longer runs in a summary are never tried as one name
 
 NameKey = tuple[str, ...]
@@ -46,11 +48,15 @@ def person_key(first_name: str, last_name: str) -> NameKey:
 
 
 def written_name_key(written: str) -> NameKey:
-    """The key of a name as a schedule writes it: "Last, First" with a comma, "First Last" without."""
-    last, comma, first = written.partition(",")
+    """The key of a name as a schedule writes it: "Last, First" with a comma, "First Last" without.
+
+    Remarks in brackets ("Okafor, Adaeze (PGY1)") are not part of the name.
+    """
+    name = _REMARK.sub(" ", written)
+    last, comma, first = name.partition(",")
     if comma:
         return name_words(first) + name_words(last)
-    return name_words(written)
+    return name_words(name)
 
 
 def emails_in(text: str) -> list[str]:
