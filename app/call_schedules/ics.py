@@ -101,9 +101,13 @@ def _check_events(events: list[Event], lines: list[int]) -> list[RowError]:
             start, end = event.start, event.end
             if isinstance(start, datetime) != isinstance(end, datetime):
                 raise ValueError
+            ends_first = end < start
         except Exception:
             if not getattr(event, "errors", []):
                 errors.append(RowError(line, "DTSTART", "the event's start or end could not be read"))
+            continue
+        if ends_first:
+            errors.append(RowError(line, "DTEND", "the event ends before it starts"))
     return errors
 
 

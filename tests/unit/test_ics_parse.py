@@ -99,3 +99,14 @@ def test_link_local_multicast_and_unspecified_addresses_are_refused(raw: str) ->
 @pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "::1", "calendar.example.org"])
 def test_loopback_private_addresses_and_names_are_allowed(host: str) -> None:
     assert not refused_address(host)
+
+
+def test_an_event_ending_before_it_starts_is_reported_by_line() -> None:
+    text = calendar(
+        "BEGIN:VEVENT", "UID:1", "DTSTART:20261201T130000Z", "DTEND:20261201T120000Z", "END:VEVENT"
+    )
+    with pytest.raises(InvalidInput) as raised:
+        parse_ics(text, zone=ZONE, today=TODAY)
+    assert raised.value.errors == [
+        {"row": 3, "column": "DTEND", "message": "the event ends before it starts"}
+    ]
