@@ -775,3 +775,27 @@ def test_an_import_that_changes_blackouts_asks_for_an_auto_booking_run(
     upload(client, schedule, SAMPLE.read_bytes())
     db.expire_all()
     assert db.get(BookingRequest, schedule.program.id) is not None
+
+
+def test_a_shift_that_coincides_with_a_post_call_day_is_stored_once_as_call(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    both = csv_text('"Okafor, Adaeze",12-01-26,0700,0700', '"Okafor, Adaeze",12-02-26,0700,2400')
+    only_the_call = csv_text('"Okafor, Adaeze",12-01-26,0700,0700', '"Okafor, Adaeze",12-02-26,0800,0900')
+
+    first = upload(client, schedule, both)
+    after_first = spans_of(db, schedule, OKAFOR)
+    second = upload(client, schedule, only_the_call)
+
+    assert first.json()["blackouts"] == {"created": 2, "unchanged": 0, "removed": 0}
+    assert after_first == [
+        (utc("2026-12-01T12:00"), utc("2026-12-02T12:00"), "call"),
+        (utc("2026-12-02T12:00"), utc("2026-12-03T05:00"), "call"),
+    ]
+    # The 12-02 shift changed; the span is now only the post-call day, kept and relabelled.
+    assert second.json()["blackouts"] == {"created": 1, "unchanged": 2, "removed": 0}
+    assert spans_of(db, schedule, OKAFOR) == [
+        (utc("2026-12-01T12:00"), utc("2026-12-02T12:00"), "call"),
+        (utc("2026-12-02T12:00"), utc("2026-12-03T05:00"), "post-call"),
+        (utc("2026-12-02T13:00"), utc("2026-12-02T14:00"), "call"),
+    ]
