@@ -30,5 +30,5 @@ class Blackout(Base):
     )
     starts_at: Mapped[datetime] = mapped_column()
     ends_at: Mapped[datetime] = mapped_column()
-    label: Mapped[str] = mapped_column(String(100), default="")  # e.g. "call", "post-call day"
+    label: Mapped[str] = mapped_column(String(100), default="")  # neutral: "call" or "post-call"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
