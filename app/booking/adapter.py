@@ -1,6 +1,7 @@
 """Turns database rows into the booking engine's plain inputs (scheduling.model), and nothing else."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,7 +64,21 @@ def _therapist(row: TherapistRow) -> Therapist:
     )
 
 
-def build_problem(session: Session, *, program: Program, now: datetime) -> tuple[Problem, list[ResidentRow]]:
+@dataclass(frozen=True)
+class Planning:
+    """An engine problem with what the coverage report needs to know about the same roster.
+
+    ``ever_booked``: residents who have had a check-in for their current period, whatever became of it
+    (booked, kept, no-show, opted out, or freed by a therapist change). The report counts them as booked,
+    so nothing that happens after booking ever changes what a coordinator sees.
+    """
+
+    problem: Problem
+    residents: list[ResidentRow]
+    ever_booked: frozenset[int]
+
+
+def build_problem(session: Session, *, program: Program, now: datetime) -> Planning:
     """Everything the engine needs to plan ``program`` at ``now``, and the roster rows it was built from."""
     residents = repository.active_residents(session, program_id=program.id)
     resident_ids = [r.id for r in residents]
@@ -73,17 +88,21 @@ def build_problem(session: Session, *, program: Program, now: datetime) -> tuple
     ):
         blackouts[blackout.resident_id].append(Interval(blackout.starts_at, blackout.ends_at))
     held: dict[tuple[int, date], int] = defaultdict(int)
-    for resident_id, period_start in repository.checkins_of(
-        session, resident_ids=resident_ids, statuses=_HELD_WITHOUT_TIME
-    ):
-        held[(resident_id, period_start)] += 1
+    any_status: set[tuple[int, date]] = set()
+    for resident_id, period_start, status in repository.checkins_of(session, resident_ids=resident_ids):
+        any_status.add((resident_id, period_start))
+        if status in _HELD_WITHOUT_TIME:
+            held[(resident_id, period_start)] += 1
 
     policy = engine_policy(program)
     today = now.astimezone(ZoneInfo(program.time_zone)).date()
     engine_residents = []
+    ever_booked: set[int] = set()
     for row in residents:
         # The engine's own period rule, so that both agree on which period a resident is due in.
         period_start, _ = academic_period(max(today, row.start_date), policy.checkins_per_academic_year)
+        if (row.id, period_start) in any_status:
+            ever_booked.add(row.id)
         engine_residents.append(
             Resident(
                 id=str(row.id),
@@ -108,4 +127,4 @@ def build_problem(session: Session, *, program: Program, now: datetime) -> tuple
             ExistingBooking(str(c.resident_id), str(c.therapist_id), c.starts_at, c.ends_at) for c in existing
         ),
     )
-    return problem, residents
+    return Planning(problem=problem, residents=residents, ever_booked=frozenset(ever_booked))

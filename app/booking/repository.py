@@ -43,15 +43,14 @@ def blackouts_from(session: Session, *, resident_ids: Sequence[int], since: date
     return list(session.scalars(stmt.order_by(Blackout.id)))
 
 
-def checkins_of(
-    session: Session, *, resident_ids: Sequence[int], statuses: Sequence[CheckInStatus]
-) -> list[tuple[int, date]]:
+def checkins_of(session: Session, *, resident_ids: Sequence[int]) -> list[tuple[int, date, CheckInStatus]]:
+    """(resident, cadence period, status) of every check-in these residents have ever had."""
     if not resident_ids:
         return []
-    stmt = select(CheckIn.resident_id, CheckIn.period_start).where(
-        CheckIn.resident_id.in_(resident_ids), CheckIn.status.in_(statuses)
+    stmt = select(CheckIn.resident_id, CheckIn.period_start, CheckIn.status).where(
+        CheckIn.resident_id.in_(resident_ids)
     )
-    return [(r, p) for r, p in session.execute(stmt)]
+    return [(r, p, s) for r, p, s in session.execute(stmt)]
 
 
 def active_therapists(session: Session) -> list[Therapist]:

@@ -150,7 +150,7 @@ def test_self_placements_never_show_in_the_report(client: TestClient, db: Sessio
     assert (after["booked"], after["placed"], after["not_placed"]) == (before["booked"], 0, 0)
 
 
-def test_replan_keeps_uids_and_frees_nothing_it_cannot_rebook(db: Session) -> None:
+def test_replan_moves_a_checkin_keeping_its_uid(db: Session) -> None:
     program = make_program(db, policy=_policy())
     make_resident(db, program, start_date=START)
     early = make_therapist(db)
@@ -167,7 +167,62 @@ def test_replan_keeps_uids_and_frees_nothing_it_cannot_rebook(db: Session) -> No
     assert moved.uid == booked.uid
     assert moved.starts_at == datetime(2026, 8, 10, 13, 0, tzinfo=UTC)  # Monday 09:00 EDT, earlier
     assert moved.therapist_id == late.id and moved.sequence == 1
-    assert early.id != late.id and run.placed == 1
+    assert early.id != late.id
+    # A re-placement is not a placement: the report is the same as before the re-plan.
+    assert (run.eligible, run.already_booked, run.placed, run.not_placed) == (1, 1, 0, 0)
+
+
+def test_replan_can_move_checkins_onto_each_others_old_times(db: Session) -> None:
+    program = make_program(db, policy=_policy())
+    for _ in range(3):
+        make_resident(db, program, start_date=START)
+    therapist = make_therapist(db)  # Tuesdays 09:00-12:00
+    run_auto_booking(db, program_id=program.id, kind=RunKind.nightly, now=NOW)
+    db.commit()
+    before = {c.uid: c.starts_at for c in _checkins(db)}
+    assert sorted(t.time() for t in before.values()) == [
+        time(13),
+        time(13, 30),
+        time(14),
+    ]  # 09:00, 09:30, 10:00
+    # The Tuesday window now opens at 09:15: each check-in moves 15 minutes, onto its neighbour's old time.
+    window = db.scalars(
+        select(AvailabilityWindow).where(AvailabilityWindow.therapist_id == therapist.id)
+    ).one()
+    window.start = time(9, 15)
+    db.commit()
+    run = run_auto_booking(db, program_id=program.id, kind=RunKind.replan, now=NOW, replan=True)
+    db.commit()
+    after = {c.uid: (c.starts_at, c.status) for c in _checkins(db)}
+    assert after.keys() == before.keys()
+    assert sorted(t.time() for t, _ in after.values()) == [time(13, 15), time(13, 45), time(14, 15)]
+    assert {status for _, status in after.values()} == {CheckInStatus.booked}
+    assert (run.placed, run.not_placed) == (0, 0)
+
+
+def test_a_replan_after_opt_outs_reports_exactly_what_it_reported_before(
+    client: TestClient, db: Session
+) -> None:
+    program = make_program(db, policy=_policy())
+    residents = [make_resident(db, program, start_date=START) for _ in range(6)]
+    make_therapist(db, max_per_day=6, max_per_week=20)
+    coordinator = make_staff(db, Role.coordinator, program=program)
+    run_auto_booking(db, program_id=program.id, kind=RunKind.nightly, now=NOW)
+    db.commit()
+    url = f"/programs/{program.id}/coverage"
+    before = client.get(url, headers=coordinator.headers).json()["runs"][0]
+    for resident in residents[:2]:
+        db.scalars(
+            select(CheckIn).where(CheckIn.resident_id == resident.id)
+        ).one().status = CheckInStatus.opted_out
+    db.commit()
+    run = run_auto_booking(db, program_id=program.id, kind=RunKind.replan, now=NOW, replan=True)
+    db.commit()
+    after = client.get(url, headers=coordinator.headers).json()["runs"][0]
+    assert after["id"] == run.id
+    keys = ("eligible", "booked", "not_placed", "unplaced")
+    assert {k: after[k] for k in keys} == {k: before[k] for k in keys}
+    assert after["placed"] == 0
 
 
 def test_admin_runs_auto_booking_on_demand(client: TestClient, db: Session) -> None:

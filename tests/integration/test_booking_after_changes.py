@@ -1,6 +1,7 @@
 """Changes to the roster or to therapists reach auto-booking: freed check-ins and a run soon after."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, select
@@ -11,6 +12,7 @@ from app.booking.models import BookingRequest, RunKind
 from app.booking.service import run_auto_booking
 from app.checkins.models import CheckIn, CheckInStatus
 from app.db import utcnow
+from app.programs.models import Program
 from app.programs.schemas import CheckinPolicy
 from app.roster.models import Resident
 from tests.factories import make_program, make_resident, make_staff, make_therapist
@@ -151,3 +153,58 @@ def test_residents_dropped_by_a_replace_upload_keep_no_future_checkins(
         "ada@hospital.example.org": CheckInStatus.booked,
         "alan@hospital.example.org": CheckInStatus.cancelled,
     }
+
+
+def test_availability_that_no_longer_covers_a_checkin_frees_it(client: TestClient, db: Session) -> None:
+    _, therapist_id, checkin = _booked_world(db)
+    admin = make_staff(db, Role.admin)
+    # Same weekday, but the window now starts after the check-in's time.
+    weekday = checkin.starts_at.astimezone(ZoneInfo("America/Detroit")).weekday()
+    keep = {"windows": [{"weekday": weekday, "start": "09:00", "end": "12:00"}]}
+    assert (
+        client.put(f"/therapists/{therapist_id}/availability", headers=admin.headers, json=keep).status_code
+        == 200
+    )
+    assert _status(db, checkin) == (CheckInStatus.booked, 0)
+    later = {"windows": [{"weekday": weekday, "start": "13:00", "end": "17:00"}]}
+    assert (
+        client.put(f"/therapists/{therapist_id}/availability", headers=admin.headers, json=later).status_code
+        == 200
+    )
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+
+
+def test_losing_the_programmes_licence_frees_video_checkins(client: TestClient, db: Session) -> None:
+    _, therapist_id, checkin = _booked_world(db)  # a Michigan programme, video check-ins
+    admin = make_staff(db, Role.admin)
+    response = client.patch(
+        f"/therapists/{therapist_id}", headers=admin.headers, json={"licensed_states": ["OH"]}
+    )
+    assert response.status_code == 200
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+
+
+def test_a_freed_resident_who_cannot_be_placed_again_is_never_reported(
+    client: TestClient, db: Session
+) -> None:
+    program_id, therapist_id, checkin = _booked_world(db)
+    coordinator = make_staff(db, Role.coordinator, program=db.get(Program, program_id))
+    admin = make_staff(db, Role.admin)
+    url = f"/programs/{program_id}/coverage"
+    before = client.get(url, headers=coordinator.headers).json()["runs"][0]
+    # The only therapist leaves: nobody can take the freed resident.
+    assert (
+        client.patch(f"/therapists/{therapist_id}", headers=admin.headers, json={"active": False}).status_code
+        == 200
+    )
+    run_auto_booking(db, program_id=program_id, kind=RunKind.triggered, now=utcnow())
+    db.commit()
+    after = client.get(url, headers=coordinator.headers).json()["runs"][0]
+    assert _status(db, checkin)[0] == CheckInStatus.cancelled
+    assert (after["eligible"], after["booked"], after["placed"], after["not_placed"], after["unplaced"]) == (
+        before["eligible"],
+        before["booked"],
+        0,
+        0,
+        [],
+    )
