@@ -3,7 +3,7 @@
 from datetime import datetime, time
 from enum import StrEnum
 from itertools import pairwise
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -104,7 +104,11 @@ class ProgramUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     time_zone: TimeZone | None = None
     state: StateCode | None = None
-    policy: CheckinPolicy | None = None
+    policy: dict[str, Any] | None = Field(
+        default=None,
+        description="Only the policy fields to change; the others keep their values. The result is validated "
+        "as a whole (see CheckinPolicy).",
+    )
 
 
 class ProgramOut(BaseModel):

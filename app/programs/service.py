@@ -1,12 +1,17 @@
 """Programmes: created and configured by administrators; visible to their own coordinators and directors."""
 
+from typing import Any
+
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.auth.models import Role, StaffAccount
-from app.errors import Conflict, NotFound
+from app.booking import repository as booking_requests
+from app.db import utcnow
+from app.errors import Conflict, InvalidInput, NotFound
 from app.programs import repository
 from app.programs.models import Program
-from app.programs.schemas import ProgramCreate, ProgramUpdate
+from app.programs.schemas import CheckinPolicy, ProgramCreate, ProgramUpdate
 
 
 def get_program(session: Session, *, program_id: int) -> Program:
@@ -48,6 +53,22 @@ def update_program(session: Session, *, program_id: int, data: ProgramUpdate) ->
     if data.state is not None:
         program.state = data.state
     if data.policy is not None:
-        program.policy = data.policy.model_dump(mode="json")
+        program.policy = merged_policy(program.policy, data.policy).model_dump(mode="json")
     session.flush()
+    # Policy, zone or state may let more residents be booked; existing check-ins are kept as booked (an
+    # administrator can ask for a full re-plan).
+    booking_requests.request_run(session, program_id=program.id, at=utcnow())
     return program
+
+
+def merged_policy(current: dict[str, Any], changes: dict[str, Any]) -> CheckinPolicy:
+    """The stored policy with ``changes`` applied, validated as a whole; InvalidInput naming each problem."""
+    try:
+        return CheckinPolicy.model_validate({**current, **changes})
+    except ValidationError as exc:
+        errors = [
+            {"field": ".".join(["policy", *(str(p) for p in e["loc"])]), "message": e["msg"]}
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
+        raise InvalidInput(f"The policy is not valid — {summary}", errors=errors) from None
