@@ -11,13 +11,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system tend && useradd --system --gid tend --home-dir /app --shell /usr/sbin/nologin tend
 
 WORKDIR /app
-# Dependencies first, so code changes don't reinstall them.
-COPY pyproject.toml README.md ./
+# Dependencies first (read from pyproject.toml), so that a code change does not reinstall them.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
+        > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
+COPY README.md ./
 COPY app ./app
 COPY scheduling ./scheduling
 COPY notifications ./notifications
 COPY migrations ./migrations
-RUN pip install . && mkdir -p /app/var && chown tend:tend /app/var
+RUN pip install --no-deps . && mkdir -p /app/var && chown tend:tend /app/var
 
 USER tend
 EXPOSE 8000
@@ -25,6 +29,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status != 200)"]
 
-# Migrations run first (idempotent; safe with several replicas since Alembic takes a transaction per step,
-# but prefer running `tend migrate` once as a release step), then uvicorn serves the API.
+# Migrations run first (idempotent; replicas starting together take turns on a PostgreSQL advisory lock,
+# see migrations/env.py), then uvicorn serves the API. TEND_WEB_WORKERS (default 2) sets the worker count.
 CMD ["sh", "-c", "tend migrate && exec tend serve --host 0.0.0.0 --port 8000 --workers ${TEND_WEB_WORKERS:-2}"]

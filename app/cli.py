@@ -109,6 +109,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from app.main import create_app
 
     settings = Settings(dev_mode=True, mail_transport="file")
+    if make_url(settings.database_url).get_backend_name() != "sqlite" and not args.allow_any_database:
+        # Demo staff get admin tokens: never seed them into a real database by accident.
+        print(
+            "tend demo: TEND_DATABASE_URL points at a non-SQLite database, and the demo seeds admin tokens "
+            "into it. Unset TEND_DATABASE_URL, or pass --allow-any-database if you really mean it.",
+            file=sys.stderr,
+        )
+        return 2
     _ensure_sqlite_folder(settings.database_url)
     settings.mail_dir.mkdir(parents=True, exist_ok=True)
     upgrade_to_head(settings.database_url)
@@ -177,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
     demo.add_argument("--credentials", type=Path, default=Path("var/demo-credentials.json"))
+    demo.add_argument(
+        "--allow-any-database", action="store_true", help="seed demo data into a non-SQLite database"
+    )
     demo.set_defaults(func=cmd_demo)
     return parser
 

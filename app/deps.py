@@ -10,20 +10,14 @@ from sqlalchemy.orm import Session
 from app.auth import service as auth_service
 from app.auth.models import StaffAccount
 from app.config import Settings
+from app.db import transaction
 from app.errors import Unauthorized
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request, committed when the handler returns and before the response is sent."""
-    session: Session = request.app.state.session_factory()
-    try:
+    with transaction(request.app.state.session_factory) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -1,7 +1,7 @@
 """Alembic environment: the one way Tend's schema is created, on SQLite and PostgreSQL alike."""
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 import app.models  # noqa: F401 - registers every table on Base.metadata
 from app.config import get_settings
@@ -9,6 +9,10 @@ from app.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata
+
+
+# Any constant: replicas that start together and all run `tend migrate` take turns on this lock.
+_MIGRATION_LOCK = 0x7E4D_0000
 
 
 def _configure(connection: Connection) -> None:
@@ -31,9 +35,17 @@ def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
     engine = make_engine(url)
     with engine.connect() as conn:
-        _configure(conn)
-        with context.begin_transaction():
-            context.run_migrations()
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATION_LOCK})
+            conn.commit()
+        try:
+            _configure(conn)
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATION_LOCK})
+                conn.commit()
     engine.dispose()
 
 

@@ -42,6 +42,10 @@ def _run_programs(
             log.error(
                 "auto-booking failed", extra={"program_id": program_id, "error_type": type(exc).__name__}
             )
+            # Drop the request (its run rolled back with it), so a failing programme is retried by the
+            # nightly run or the next change, not every 30 seconds.
+            with transaction(factory) as session:
+                booking_repository.clear_request(session, program_id=program_id)
     return done
 
 

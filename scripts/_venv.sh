@@ -23,7 +23,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 # Reinstall only when the dependency list changed.
 stamp=".venv/.tend-installed"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+want="$(.venv/bin/python -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' pyproject.toml)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "Installing Tend and its dependencies into .venv …" >&2
   .venv/bin/python -m pip install --quiet --upgrade pip >&2

@@ -1,9 +1,9 @@
 """Queries for staff accounts, tokens and audit events."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken, AuditEvent, StaffAccount
+from app.auth.models import ApiToken, AuditEvent, Role, StaffAccount
 
 
 def staff_by_token_hash(session: Session, *, token_hash: str) -> StaffAccount | None:
@@ -27,6 +27,15 @@ def staff_by_email(session: Session, *, email: str) -> StaffAccount | None:
 
 def list_staff(session: Session) -> list[StaffAccount]:
     return list(session.scalars(select(StaffAccount).order_by(StaffAccount.id)))
+
+
+def count_active_admins(session: Session) -> int:
+    stmt = (
+        select(func.count())
+        .select_from(StaffAccount)
+        .where(StaffAccount.role == Role.admin, StaffAccount.active.is_(True))
+    )
+    return session.scalar(stmt) or 0
 
 
 def get_token(session: Session, *, token_id: int) -> ApiToken | None:

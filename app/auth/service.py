@@ -43,6 +43,7 @@ def create_staff(session: Session, *, data: StaffCreate) -> StaffAccount:
 
 
 def get_staff(session: Session, *, staff_id: int) -> StaffAccount:
+    """The staff account, or NotFound."""
     staff = repository.get_staff(session, staff_id=staff_id)
     if staff is None:
         raise NotFound(f"There is no staff account with id {staff_id}.")
@@ -50,12 +51,16 @@ def get_staff(session: Session, *, staff_id: int) -> StaffAccount:
 
 
 def list_staff(session: Session) -> list[StaffAccount]:
+    """Every staff account, oldest first."""
     return repository.list_staff(session)
 
 
 def update_staff(session: Session, *, staff_id: int, data: StaffUpdate) -> StaffAccount:
     """Rename or (de)activate an account. A deactivated account's tokens stop working at once."""
     staff = get_staff(session, staff_id=staff_id)
+    deactivating_an_admin = data.active is False and staff.role == Role.admin and staff.active
+    if deactivating_an_admin and repository.count_active_admins(session) <= 1:
+        raise Conflict("This is the last active administrator; create another before deactivating this one.")
     for field, value in data.model_dump(exclude_unset=True).items():
         if value is not None:
             setattr(staff, field, value)
@@ -74,6 +79,7 @@ def issue_token(session: Session, *, staff_id: int, label: str = "") -> tuple[Ap
 
 
 def list_tokens(session: Session, *, staff_id: int) -> list[ApiToken]:
+    """The account's tokens (hashes never leave the database), revoked ones included."""
     get_staff(session, staff_id=staff_id)
     return repository.tokens_of(session, staff_id=staff_id)
 

@@ -96,3 +96,11 @@ def test_plan_explains_a_broken_scenario(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["plan", str(broken)]) == 2
     assert "tend plan:" in capsys.readouterr().err
     assert main(["plan", str(tmp_path / "missing.json")]) == 2
+
+
+def test_demo_refuses_to_seed_a_non_sqlite_database(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TEND_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/production")
+    assert main(["demo"]) == 2
+    assert "non-SQLite" in capsys.readouterr().err

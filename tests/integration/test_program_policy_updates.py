@@ -14,7 +14,9 @@ from tests.factories import make_program, make_staff
 def test_a_partial_policy_update_keeps_the_other_fields(client: TestClient, db: Session) -> None:
     program = make_program(db, policy=CheckinPolicy(pgy_levels=[1, 2, 3], window_days=120, buffer_minutes=10))
     admin = make_staff(db, Role.admin)
-    response = client.patch(f"/programs/{program.id}", headers=admin.headers, json={"policy": {"window_days": 28}})
+    response = client.patch(
+        f"/programs/{program.id}", headers=admin.headers, json={"policy": {"window_days": 28}}
+    )
     assert response.status_code == 200
     policy = response.json()["policy"]
     assert (policy["window_days"], policy["pgy_levels"], policy["buffer_minutes"]) == (28, [1, 2, 3], 10)

@@ -2,10 +2,11 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.booking.models import AutoBookingRun, RunKind
+from app.booking.models import AutoBookingRun, BookingRequest, RunKind
 from app.booking.service import request_auto_booking
 from app.checkins.models import CheckIn
 from app.config import Settings
@@ -81,3 +82,20 @@ def test_the_nightly_job_runs_every_programme(db: Session, session_factory: sess
 def test_the_scheduler_registers_its_jobs(settings: Settings, session_factory: sessionmaker[Session]) -> None:
     scheduler, _ = build_scheduler(settings, session_factory, background=True)
     assert {job.id for job in scheduler.get_jobs()} == {"nightly_auto_booking", "requested_auto_booking"}
+
+
+def test_a_programme_whose_run_fails_is_not_retried_every_poll(
+    db: Session, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = make_program(db)
+    request_auto_booking(db, program_id=program.id, now=NOW)
+    db.commit()
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("engine defect")
+
+    monkeypatch.setattr(jobs, "run_auto_booking", broken)
+    later = Clock(NOW + timedelta(minutes=5))
+    assert jobs.requested_auto_booking(session_factory, later, delay=timedelta(seconds=30)) == 0
+    db.expire_all()
+    assert db.scalar(select(func.count()).select_from(BookingRequest)) == 0
