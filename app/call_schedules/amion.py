@@ -17,17 +17,18 @@ Row numbers are those a spreadsheet shows for the file (its first line is row 1)
 message quotes a name or an e-mail address; dates and times are quoted back to help find the cell.
 """
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from app.call_schedules.entries import Entry, ParsedSchedule, RowError, Who
+from app.call_schedules.entries import Entry, ParsedSchedule, Who
 from app.call_schedules.shifts import shift_blackouts
+from app.csv_input import heading_key
+from app.csv_input import records as csv_records
 from app.errors import InvalidInput, PayloadTooLarge
+from app.uploads import RowError
 
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "name": (
@@ -58,13 +59,7 @@ _TIME = re.compile(r"(\d{1,2}):?(\d{2})")
 _FIRST_YEAR, _LAST_YEAR = 2000, 2099
 
 
-def _heading_key(heading: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", heading.lower())
-
-
-_ALIAS_TO_COLUMN = {
-    _heading_key(alias): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases
-}
+_ALIAS_TO_COLUMN = {heading_key(alias): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
 
 
 def parse_date(text: str) -> date:
@@ -150,7 +145,7 @@ def _read_heading(row: int, record: list[str]) -> _Heading:
         heading = raw.strip()
         if not heading:
             continue
-        name = _ALIAS_TO_COLUMN.get(_heading_key(heading))
+        name = _ALIAS_TO_COLUMN.get(heading_key(heading))
         if name is None or name in columns:
             ignored.append(heading[:60])
             continue
@@ -159,23 +154,10 @@ def _read_heading(row: int, record: list[str]) -> _Heading:
     return _Heading(row, columns, written, ignored)
 
 
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    row = 0
-    try:
-        for record in reader:
-            row += 1
-            yield row, record
-    except csv.Error as exc:
-        raise InvalidInput(
-            f"The file is not valid CSV near row {row + 1} ({exc}). Check that quote marks are paired."
-        ) from None
-
-
 def _find_heading(text: str) -> tuple[_Heading, Iterator[tuple[int, list[str]]]]:
     best: _Heading | None = None
     for delimiter in _DELIMITERS:
-        records = _records(text, delimiter)
+        records = csv_records(text, delimiter)
         for row, record in records:
             if not any(cell.strip() for cell in record):
                 continue

@@ -7,24 +7,12 @@ resident is the import's job (``service``), because it needs the roster.
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from app.call_schedules.shifts import Interval
 from app.errors import InvalidInput
+from app.uploads import RowError
 
 MAX_ERRORS_SHOWN = 1000
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem with one row of a CSV file or one event of a calendar (``row`` is its line number)."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,10 @@ from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from icalendar import Calendar, Component, Event
 from icalendar.prop import vRecur
 
-from app.call_schedules.entries import Entry, ParsedSchedule, RowError, Who
+from app.call_schedules.entries import Entry, ParsedSchedule, Who
 from app.call_schedules.shifts import CALL, Interval, local_date, post_call, wall_to_utc
 from app.errors import InvalidInput, PayloadTooLarge
+from app.uploads import RowError
 
 MAX_OCCURRENCES = 50_000
 HORIZON = timedelta(days=366)

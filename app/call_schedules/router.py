@@ -3,7 +3,7 @@
 Directors and therapists have no access: a call schedule names residents. Nothing here ever shows a check-in.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -14,6 +14,7 @@ from app.call_schedules.models import BlackoutSource
 from app.call_schedules.schemas import BlackoutOut, BlackoutsRemoved, CallScheduleImportResult, IcsUrlImport
 from app.call_schedules.upload import ScheduleUpload, read_schedule_upload
 from app.deps import RecordId, SessionDep, SettingsDep
+from app.uploads import openapi_file_body
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["call schedules"])
 
@@ -40,22 +41,7 @@ async def schedule_file(request: Request, _: ScheduleEditor, settings: SettingsD
     return await read_schedule_upload(request, max_bytes=settings.max_upload_bytes)
 
 
-_FILE_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            },
-            "text/csv": {"schema": {"type": "string"}},
-            "text/calendar": {"schema": {"type": "string"}},
-        },
-    }
-}
+_FILE_BODY = openapi_file_body("text/csv", "text/calendar")
 
 
 @router.post("/call-schedule", response_model=CallScheduleImportResult, openapi_extra=_FILE_BODY)

@@ -46,7 +46,7 @@ from app.auth.service import record_access
 from app.booking import service as booking
 from app.call_schedules import repository
 from app.call_schedules.amion import parse_amion
-from app.call_schedules.entries import Entry, ParsedSchedule, RowError, invalid_rows
+from app.call_schedules.entries import Entry, ParsedSchedule, invalid_rows
 from app.call_schedules.fetch import fetch_calendar
 from app.call_schedules.ics import looks_like_calendar, parse_ics
 from app.call_schedules.models import Blackout, BlackoutSource
@@ -62,6 +62,7 @@ from app.db import utcnow
 from app.errors import Conflict, InvalidInput, NotFound
 from app.programs.models import Program
 from app.programs.service import get_program
+from app.uploads import RowError
 
 log = logging.getLogger(__name__)
 

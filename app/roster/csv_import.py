@@ -11,16 +11,15 @@ quoted cell spanning two lines still counts as one row.
 Nothing here logs: the rows are people's names and addresses.
 """
 
-import csv
-import io
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from app.csv_input import heading_key
+from app.csv_input import records as csv_records
 from app.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from app.roster import fields
+from app.uploads import RowError, decode_text
 
 # The roster's fields, in the order of the canonical heading, and the headings accepted for each. Headings
 # are compared lower-cased with everything but letters and digits dropped ("E-mail Address" → "emailaddress").
@@ -59,25 +58,16 @@ REQUIRED_FIELDS = ("first_name", "last_name", "email", "pgy", "start_date")
 CANONICAL_HEADING = {name: aliases[0] for name, aliases in FIELD_ALIASES.items()}
 MAX_ERRORS_SHOWN = 1000
 
-# File signatures of formats coordinators most often send by mistake.
-_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Excel workbook (.xls)"),
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-)
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _FORMULA_START = ("=", "+", "-", "@")
-
-
-def _heading_key(heading: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", heading.lower())
+_EMPTY = "The file is empty. Upload the roster as a CSV file with a heading row."
+_EXPORT_ADVICE = (
+    "Export the roster from your spreadsheet or residency management system as 'CSV UTF-8' (in a "
+    "spreadsheet: File → Save As → 'CSV UTF-8 (comma delimited)') and upload that file."
+)
 
 
 _ALIAS_TO_FIELD: dict[str, str] = {
-    _heading_key(alias): name for name, aliases in FIELD_ALIASES.items() for alias in (name, *aliases)
+    heading_key(alias): name for name, aliases in FIELD_ALIASES.items() for alias in (name, *aliases)
 }
 
 
@@ -102,16 +92,6 @@ class ParsedRoster:
     headings: dict[str, str] = field(default_factory=dict)  # field → heading as written in the file
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
 def invalid_rows(errors: list[RowError]) -> InvalidInput:
     """The 422 for a file with bad rows: every problem (up to a limit); it says that nothing changed."""
     count = len(errors)
@@ -126,60 +106,14 @@ def invalid_rows(errors: list[RowError]) -> InvalidInput:
 
 
 def decode(data: bytes) -> str:
-    """The file's text; 415 for files that are not text, 422 for text that is not UTF-8."""
-    if not data.strip():
-        raise InvalidInput("The file is empty. Upload the roster as a CSV file with a heading row.")
-    for signature, kind in _BINARY_SIGNATURES:
-        if data.startswith(signature):
-            raise UnsupportedMediaType(
-                f"This file looks like {kind}, not CSV text. In your spreadsheet, choose "
-                "File → Save As (or Export) → 'CSV UTF-8 (comma delimited)', and upload that file."
-            )
-    if data.startswith(_UTF16_BOMS) or (b"\x00" in data[:4096] and _looks_utf16(data[:4096])):
-        raise InvalidInput(
-            'The file is saved as UTF-16 ("Unicode text"), not UTF-8. In your spreadsheet, choose '
-            "File → Save As → 'CSV UTF-8 (comma delimited)' and upload that file."
-        )
-    if b"\x00" in data:
-        raise UnsupportedMediaType(
-            "This file contains binary data, not CSV text. Export the roster from your spreadsheet or "
-            "residency management system as 'CSV UTF-8' and upload that file."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInput(
-            f"The file is not UTF-8 text (the first character that is not is on line {line}); it was "
-            "probably saved as 'CSV' in a Windows or Mac encoding. In your spreadsheet, choose "
-            "File → Save As → 'CSV UTF-8 (comma delimited)' and upload that file."
-        ) from None
-
-
-def _looks_utf16(sample: bytes) -> bool:
-    # ASCII text in UTF-16 has a zero in every other byte.
-    evens, odds = sample[0::2], sample[1::2]
-    return max(evens.count(0), odds.count(0)) > len(sample) // 4
+    """The file's text; 415 for files that are not text, 422 for empty files and text that is not UTF-8."""
+    return decode_text(data, empty=_EMPTY, export_advice=_EXPORT_ADVICE)
 
 
 def _delimiter(heading_line: str) -> str:
     counts = {d: heading_line.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with its spreadsheet row number (blank lines count, as a spreadsheet shows them)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    row = 0
-    try:
-        for record in reader:
-            row += 1
-            yield row, record
-    except csv.Error as exc:
-        raise InvalidInput(
-            f"The file is not valid CSV near row {row + 1} ({exc}). Check that quote marks are paired."
-        ) from None
 
 
 def _unneutralise(value: str) -> str:
@@ -199,7 +133,7 @@ def _map_headings(header_row: int, headings: list[str]) -> tuple[dict[str, int],
         heading = raw.strip()
         if not heading:
             continue
-        name = _ALIAS_TO_FIELD.get(_heading_key(heading))
+        name = _ALIAS_TO_FIELD.get(heading_key(heading))
         if name is None:
             warnings.append(f"Column '{heading[:60]}' is not a roster field and was ignored.")
             continue
@@ -253,15 +187,13 @@ def parse_roster(data: bytes, *, max_bytes: int, max_rows: int) -> ParsedRoster:
             "Split the roster into smaller files."
         )
     text = decode(data)
-    if not text.strip():
-        raise InvalidInput("The file is empty. Upload the roster as a CSV file with a heading row.")
     if text.lstrip().startswith(("{", "[")):
         raise UnsupportedMediaType(
             "This looks like JSON; the roster must be a CSV file with a heading row "
             "(for example: First Name,Last Name,Email,PGY,Start Date)."
         )
     heading_line = next(line for line in text.splitlines() if line.strip())
-    records = _records(text, _delimiter(heading_line))
+    records = csv_records(text, _delimiter(heading_line))
 
     header_row, headings = 0, []
     for row, record in records:
@@ -269,7 +201,7 @@ def parse_roster(data: bytes, *, max_bytes: int, max_rows: int) -> ParsedRoster:
             header_row, headings = row, record
             break
     if not header_row:
-        raise InvalidInput("The file is empty. Upload the roster as a CSV file with a heading row.")
+        raise InvalidInput(_EMPTY)
     columns, written, warnings = _map_headings(header_row, headings)
 
     rows: list[RosterRow] = []

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.roster.csv_import import CANONICAL_HEADING, RosterRow, RowError, invalid_rows
+from app.roster.csv_import import CANONICAL_HEADING, RosterRow, invalid_rows
+from app.uploads import RowError
 
 COMPARED_FIELDS = ("first_name", "last_name", "email", "pgy", "start_date", "end_date")
 

@@ -4,7 +4,7 @@ Directors and therapists have no access: directors see only aggregates (PRODUCT.
 know who is on a roster to do their job.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -16,6 +16,7 @@ from app.deps import SessionDep, SettingsDep
 from app.roster import service
 from app.roster.schemas import ResidentOut, ResidentUpdate, RosterImportResult
 from app.roster.upload import read_roster_upload
+from app.uploads import openapi_file_body
 
 router = APIRouter(prefix="/programs/{program_id}", tags=["roster"])
 
@@ -27,21 +28,7 @@ async def roster_file(request: Request, _: RosterEditor, settings: SettingsDep) 
     return await read_roster_upload(request, max_bytes=settings.max_upload_bytes)
 
 
-_CSV_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                    "required": ["file"],
-                }
-            },
-            "text/csv": {"schema": {"type": "string"}},
-        },
-    }
-}
+_CSV_BODY = openapi_file_body("text/csv")
 
 
 @router.post("/roster", response_model=RosterImportResult, openapi_extra=_CSV_BODY)
