@@ -36,6 +36,10 @@ def active_residents(session: Session, *, program_id: int) -> list[Resident]:
     return list(session.scalars(stmt))
 
 
+def residents_by_id(session: Session, *, resident_ids: Sequence[int]) -> list[Resident]:
+    return list(session.scalars(select(Resident).where(Resident.id.in_(resident_ids))))
+
+
 def blackouts_from(session: Session, *, resident_ids: Sequence[int], since: datetime) -> list[Blackout]:
     if not resident_ids:
         return []

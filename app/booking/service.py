@@ -83,15 +83,35 @@ def _still_fits(checkin: CheckIn, therapist: Therapist, program: Program) -> boo
     )
 
 
-def residents_left(session: Session, *, resident_ids: list[int], now: datetime) -> int:
-    """Cancel the future check-ins of residents who left the roster; returns how many were cancelled."""
+def residents_changed(session: Session, *, resident_ids: list[int], now: datetime) -> int:
+    """Free these residents' future check-ins that no longer fit them; returns how many were freed.
+
+    A check-in no longer fits when its resident left the roster, when it falls after their last day, or
+    when it now overlaps one of their blackouts (a call schedule imported after booking). A resident still on
+    the roster is due again, and the next run re-places them (never reported; see the module docstring).
+    """
     if not resident_ids:
         return 0
     repository.lock_auto_booking(session)
     checkins = repository.future_booked(session, after=now, resident_ids=resident_ids)
+    if not checkins:
+        return 0
+    residents = {r.id: r for r in repository.residents_by_id(session, resident_ids=resident_ids)}
+    blackouts = repository.blackouts_from(session, resident_ids=resident_ids, since=now)
+    zones = {p.id: ZoneInfo(p.time_zone) for p in programs_repository.list_all(session)}
+    freed = 0
     for checkin in checkins:
-        _cancel(checkin)
-    return len(checkins)
+        resident = residents[checkin.resident_id]
+        local_day = checkin.starts_at.astimezone(zones[checkin.program_id]).date()
+        after_last_day = resident.end_date is not None and local_day > resident.end_date
+        clashes = any(
+            b.resident_id == resident.id and b.starts_at < checkin.ends_at and checkin.starts_at < b.ends_at
+            for b in blackouts
+        )
+        if not resident.active or after_last_day or clashes:
+            _cancel(checkin)
+            freed += 1
+    return freed
 
 
 def _cancel(checkin: CheckIn) -> None:

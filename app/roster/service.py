@@ -116,7 +116,7 @@ def _apply(session: Session, *, program_id: int, plan: RosterPlan) -> dict[str, 
             "The roster changed while this file was being imported; nothing was imported. Upload it again."
         ) from None
     # Residents who leave keep no future check-ins (PRODUCT.md); newcomers and changes get booked soon.
-    booking.residents_left(session, resident_ids=[r.id for r in plan.deactivate], now=now)
+    booking.residents_changed(session, resident_ids=[r.id for r in plan.deactivate], now=now)
     if created or updated or deactivated:
         booking.request_auto_booking(session, program_id=program_id, now=now)
     return created_ids
@@ -233,6 +233,7 @@ def update_resident(
     except IntegrityError:
         raise Conflict("The roster changed while this correction was being saved; try again.") from None
     if changes.keys() & {"pgy", "start_date", "end_date"}:
-        # Eligibility or the window may have changed: let auto-booking look again soon.
+        # Eligibility, the window or the last day may have changed: free what no longer fits, look again soon.
+        booking.residents_changed(session, resident_ids=[resident.id], now=utcnow())
         booking.request_auto_booking(session, program_id=program_id, now=utcnow())
     return resident

@@ -1,6 +1,6 @@
 """Changes to the roster or to therapists reach auto-booking: freed check-ins and a run soon after."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
@@ -21,6 +21,7 @@ from tests.factories import make_program, make_resident, make_staff, make_therap
 def _booked_world(db: Session) -> tuple[int, int, CheckIn]:
     """A programme with one resident booked with one therapist, a few weeks from now."""
     start = (utcnow() + timedelta(days=14)).date()
+    start += timedelta(days=-start.weekday() % 7)  # a Monday: the Tuesday check-in falls after the first day
     program = make_program(db, policy=CheckinPolicy(pgy_levels=[1], window_days=28, min_notice_hours=24))
     make_resident(db, program, start_date=start)
     therapist = make_therapist(db)
@@ -208,3 +209,43 @@ def test_a_freed_resident_who_cannot_be_placed_again_is_never_reported(
         0,
         [],
     )
+
+
+def test_a_call_shift_imported_after_booking_frees_the_checkin_it_covers(db: Session) -> None:
+    from app.booking.service import residents_changed
+    from app.call_schedules.models import Blackout, BlackoutSource
+
+    _, _, checkin = _booked_world(db)
+    elsewhere = Blackout(
+        resident_id=checkin.resident_id,
+        source=BlackoutSource.amion_csv,
+        starts_at=checkin.ends_at + timedelta(hours=1),
+        ends_at=checkin.ends_at + timedelta(hours=13),
+    )
+    db.add(elsewhere)
+    db.flush()
+    assert residents_changed(db, resident_ids=[checkin.resident_id], now=utcnow()) == 0
+    db.add(
+        Blackout(
+            resident_id=checkin.resident_id,
+            source=BlackoutSource.amion_csv,
+            starts_at=checkin.starts_at - timedelta(hours=2),
+            ends_at=checkin.starts_at + timedelta(minutes=10),
+        )
+    )
+    db.flush()
+    assert residents_changed(db, resident_ids=[checkin.resident_id], now=utcnow()) == 1
+    db.commit()
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+
+
+def test_a_last_day_moved_before_the_checkin_frees_it(client: TestClient, db: Session) -> None:
+    program_id, _, checkin = _booked_world(db)
+    coordinator = make_staff(db, Role.coordinator, program=db.get(Program, program_id))
+    url = f"/programs/{program_id}/residents/{checkin.resident_id}"
+    resident = client.get(url, headers=coordinator.headers).json()
+    last_day = date.fromisoformat(resident["start_date"])  # a Monday; the check-in is on a Tuesday or later
+    assert checkin.starts_at.date() > last_day
+    response = client.patch(url, headers=coordinator.headers, json={"end_date": last_day.isoformat()})
+    assert response.status_code == 200, response.text
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
