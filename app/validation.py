@@ -1,5 +1,6 @@
-"""Small validators shared by several domains: e-mail addresses, IANA time zones, US states."""
+"""Small validators shared by several domains: plain text, e-mail addresses, IANA time zones, US states."""
 
+import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -49,6 +50,24 @@ US_STATES = frozenset(
         *("DC", "PR", "GU", "VI", "AS", "MP"),
     }
 )
+
+
+def check_plain_text(value: str, *, what: str = "the text") -> str:
+    """``value`` if it holds no control character (NUL, tab, line break, escape …); ValueError otherwise.
+
+    Such characters are never part of a name, an address or an identifier: they come from a damaged file or a
+    careless paste, and PostgreSQL refuses NUL outright. Unpaired surrogates (which no UTF-8 text can hold)
+    are refused with them. The message names the character's position, not the text.
+    """
+    if (found := _NOT_PLAIN.search(value)) is not None:
+        code, position = ord(found.group()), found.start() + 1
+        kind = "an unpaired surrogate" if 0xD800 <= code <= 0xDFFF else "a control character"
+        raise ValueError(f"{what} contains {kind} (U+{code:04X}, character {position}); remove it")
+    return value
+
+
+# Unicode's control characters (category Cc: C0, DEL and C1) and surrogates (Cs).
+_NOT_PLAIN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def normalise_email(raw: str) -> str:

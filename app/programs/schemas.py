@@ -2,15 +2,19 @@
 
 from datetime import datetime, time
 from enum import StrEnum
+from functools import partial
 from itertools import pairwise
 from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from app.validation import check_state, check_time_zone
+from app.validation import check_plain_text, check_state, check_time_zone
 
 TimeZone = Annotated[str, AfterValidator(check_time_zone)]
 StateCode = Annotated[str, AfterValidator(check_state)]
+# No control characters: PostgreSQL refuses NUL, and the others are never meant in a name or a place.
+ProgramName = Annotated[str, AfterValidator(partial(check_plain_text, what="the name"))]
+Location = Annotated[str, AfterValidator(partial(check_plain_text, what="the location"))]
 
 
 class Modality(StrEnum):
@@ -50,7 +54,7 @@ class CheckinPolicy(BaseModel):
     )
     duration_minutes: int = Field(default=30, ge=15, le=60)
     modality: Modality = Modality.video
-    location: str | None = Field(
+    location: Location | None = Field(
         default=None, max_length=500, description="The place, for in-person check-ins (required then)."
     )
     allowed_weekdays: list[int] = Field(default=[0, 1, 2, 3, 4], description="0 = Monday … 6 = Sunday.")
@@ -92,7 +96,7 @@ class CheckinPolicy(BaseModel):
 class ProgramCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: ProgramName = Field(min_length=1, max_length=200)
     time_zone: TimeZone
     state: StateCode
     policy: CheckinPolicy = Field(default_factory=CheckinPolicy)
@@ -101,7 +105,7 @@ class ProgramCreate(BaseModel):
 class ProgramUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: ProgramName | None = Field(default=None, min_length=1, max_length=200)
     time_zone: TimeZone | None = None
     state: StateCode | None = None
     policy: dict[str, Any] | None = Field(

@@ -11,12 +11,15 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError
 
-from app.validation import normalise_email
+from app.validation import check_plain_text, normalise_email
 
 NAME_MAX = 200
 EMAIL_MAX = 320
 EXTERNAL_ID_MAX = 100
 PGY_MIN, PGY_MAX = 1, 8
+# Start and end dates outside these are typing slips (9999-12-31 as "no end"), and the booking engine
+# computes windows and academic years from them, which a date near the end of the calendar overflows.
+DATE_MIN, DATE_MAX = date(1950, 1, 1), date(2100, 12, 31)
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
@@ -25,9 +28,10 @@ _PGY = re.compile(r"(?:pgy[\s\-]*)?(\d{1,3})(?:\.0+)?", re.IGNORECASE)
 
 
 def _single_line(value: str, what: str) -> str:
+    # A line break in a cell is most likely a quote mark left open in the row above.
     if "\n" in value or "\r" in value:
         raise ValueError(f'{what} contains a line break (is a quote mark (") left open in the row above?)')
-    return value
+    return check_plain_text(value, what=what)
 
 
 def clean_name(raw: str, *, what: str = "the name") -> str:
@@ -105,9 +109,10 @@ def parse_pgy(raw: str | int) -> int:
 
 
 def parse_date(raw: str | date, *, what: str = "the date") -> date:
-    """A date written as ISO (2026-07-01) or US month/day/year (7/1/2026 or 07/01/2026)."""
+    """A date written as ISO (2026-07-01) or US month/day/year (7/1/2026 or 07/01/2026), within
+    ``DATE_MIN``–``DATE_MAX``."""
     if isinstance(raw, date):
-        return raw
+        return check_date_range(raw, what=what)
     text = raw.strip()
     if not text:
         raise ValueError(f"{what} is required")
@@ -122,9 +127,20 @@ def parse_date(raw: str | date, *, what: str = "the date") -> date:
     else:
         raise ValueError(f"'{text[:20]}' is not a date; write 2026-07-01 or 7/1/2026 (month/day/year)")
     try:
-        return date(year, month, day)
+        value = date(year, month, day)
     except ValueError:
         raise ValueError(f"'{text}' is not a real date (read as {layout})") from None
+    return check_date_range(value, what=what)
+
+
+def check_date_range(value: date, *, what: str = "the date") -> date:
+    """``value`` if it lies within ``DATE_MIN``–``DATE_MAX``; ValueError otherwise."""
+    if not DATE_MIN <= value <= DATE_MAX:
+        raise ValueError(
+            f"{what} {value.isoformat()} is outside the accepted range; give a date from "
+            f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()}"
+        )
+    return value
 
 
 def check_dates(start: date, end: date | None) -> None:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from app.roster import fields
 
@@ -32,7 +32,8 @@ Name = Annotated[str, BeforeValidator(_name)]
 Email = Annotated[str, BeforeValidator(_email)]
 ExternalId = Annotated[str | None, BeforeValidator(_external_id)]
 Pgy = Annotated[int, BeforeValidator(_pgy)]
-RosterDate = Annotated[date, BeforeValidator(_date)]
+# The range is checked after parsing too: JSON may give a date as a number (seconds since 1970).
+RosterDate = Annotated[date, BeforeValidator(_date), AfterValidator(fields.check_date_range)]
 
 _REQUIRED = ("first_name", "last_name", "email", "pgy", "start_date")
 

@@ -55,6 +55,10 @@ def test_admin_creates_a_programme_with_the_default_policy(client: TestClient, d
         ({"policy": {"window_days": 0}}, "window_days"),
         ({"policy": {"min_notice_hours": -1}}, "min_notice_hours"),
         ({"policy": {"surprise": True}}, "surprise"),
+        # PostgreSQL refuses NUL: it must be a clear 422 here, not "a number is out of range" there.
+        ({"name": "Family\u0000Medicine"}, "control character (U+0000, character 7)"),
+        ({"name": "Family\tMedicine"}, "control character (U+0009"),
+        ({"policy": {"modality": "in_person", "location": "Room\u00002"}}, "the location contains a control"),
     ],
 )
 def test_invalid_programmes_are_refused_with_a_clear_message(
@@ -91,6 +95,17 @@ def test_admin_updates_policy_and_duplicate_names_conflict(client: TestClient, d
     clash = client.patch(f"/programs/{second.id}", headers=admin.headers, json={"name": "Surgery"})
     assert clash.status_code == 409
     assert client.patch("/programs/999999", headers=admin.headers, json={"name": "X"}).status_code == 404
+
+
+def test_a_rename_with_a_control_character_is_refused(client: TestClient, db: Session) -> None:
+    admin = make_staff(db, Role.admin)
+    program = make_program(db, name="Surgery")
+
+    response = client.patch(f"/programs/{program.id}", headers=admin.headers, json={"name": "Surg\u0000ery"})
+
+    assert response.status_code == 422
+    assert "name: Value error, the name contains a control character (U+0000" in response.json()["detail"]
+    assert client.get(f"/programs/{program.id}", headers=admin.headers).json()["name"] == "Surgery"
 
 
 def test_coordinators_and_directors_see_only_their_own_programme(client: TestClient, db: Session) -> None:

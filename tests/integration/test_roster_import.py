@@ -522,7 +522,38 @@ BAD_ROWS: list[tuple[str, str, str, str]] = [
         'E2,"Grace\nHopper",Hopper,grace@hospital.example.org,2,2025-07-01,',
         "First Name",
         "line break",
+    ),  # Dates the booking engine could not compute with (year 10000) are refused where they are typed.
+    (
+        "end date in year 9999",
+        "E2,Grace,Hopper,grace@hospital.example.org,2,2025-07-01,12/31/9999",
+        "End Date",
+        "the end date 9999-12-31 is outside the accepted range; give a date from 1950-01-01 to 2100-12-31",
     ),
+    (
+        "start date in year 1",
+        "E2,Grace,Hopper,grace@hospital.example.org,2,0001-01-01,",
+        "Start Date",
+        "1950",
+    ),
+    (
+        "start date in 2101",
+        "E2,Grace,Hopper,grace@hospital.example.org,2,1/1/2101,",
+        "Start Date",
+        "2100-12-31",
+    ),
+    (
+        "control character in a name",
+        "E2,Grace,Hop\x01per,grace@hospital.example.org,2,2025-07-01,",
+        "Last Name",
+        "the last name contains a control character (U+0001, character 4)",
+    ),
+    (
+        "tab in an external id",
+        "E\t2,Grace,Hopper,grace@hospital.example.org,2,2025-07-01,",
+        "External ID",
+        "U+0009",
+    ),
+    ("escape in an email", "E2,Grace,Hopper,grace\x1b@hospital.example.org,2,2025-07-01,", "Email", "U+001B"),
 ]
 
 

@@ -304,6 +304,14 @@ BAD_CORRECTIONS = [
     ({"last_name": "x" * 201}, "200"),
     ({"external_id": "E" * 101}, "100"),
     ({"active": False}, "Extra inputs"),
+    ({"start_date": "9999-12-30"}, "9999-12-30 is outside the accepted range"),
+    ({"end_date": "12/31/9999"}, "from 1950-01-01 to 2100-12-31"),
+    ({"start_date": "1949-12-31"}, "outside the accepted range"),
+    ({"end_date": 253_402_214_400_000}, "outside the accepted range"),  # 9999-12-31 in ms since 1970
+    ({"first_name": "Ada\u0000"}, "control character (U+0000, character 4)"),
+    ({"last_name": "Love\tlace"}, "control character (U+0009"),
+    ({"email": "ada\u0000@hospital.example.org"}, "control character"),
+    ({"external_id": "E\u007f1"}, "control character (U+007F"),
 ]
 
 
@@ -333,6 +341,22 @@ def test_a_correction_is_validated_like_an_import(
         resident.start_date,
         resident.end_date,
     )
+
+
+def test_a_name_with_an_unpaired_surrogate_is_refused_not_a_server_error(
+    client: TestClient, db: Session, program: Program, coordinator: Staff
+) -> None:
+    resident = make_resident(db, program)
+
+    response = client.patch(
+        f"/programs/{program.id}/residents/{resident.id}",
+        headers={**coordinator.headers, "Content-Type": "application/json"},
+        content=b'{"first_name": "Ada\\ud800"}',  # valid JSON; no UTF-8 text can hold the character
+    )
+
+    assert response.status_code == 422
+    assert "unpaired surrogate" in response.json()["detail"]
+    assert fresh(db, resident).first_name == resident.first_name
 
 
 @pytest.mark.parametrize("field", ["email", "external_id"])

@@ -81,6 +81,50 @@ def test_invalid_emails_are_refused_without_quoting_them(text: str) -> None:
     assert text not in str(caught.value)
 
 
+@pytest.mark.parametrize("text", ["1950-01-01", "1/1/1950", "2100-12-31", "12/31/2100"])
+def test_dates_from_1950_to_2100_are_accepted(text: str) -> None:
+    assert fields.DATE_MIN <= fields.parse_date(text) <= fields.DATE_MAX
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("12/31/9999", "9999-12-31"),
+        ("9999-12-30", "9999-12-30"),
+        ("0001-01-01", "0001-01-01"),
+        ("12/31/1949", "1949-12-31"),
+        ("2101-01-01", "2101-01-01"),
+        (date(9999, 12, 31), "9999-12-31"),
+    ],
+)
+def test_dates_outside_1950_to_2100_are_refused(raw: str | date, shown: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        fields.parse_date(raw, what="the end date")
+    assert str(caught.value) == (
+        f"the end date {shown} is outside the accepted range; give a date from 1950-01-01 to 2100-12-31"
+    )
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\t", "\x1b", "\x7f", "\x85", "\x9f"])
+def test_control_characters_are_refused_in_names_emails_and_ids(char: str) -> None:
+    with pytest.raises(ValueError, match="the first name contains a control character"):
+        fields.clean_name(f"Ada{char}Mae", what="the first name")
+    with pytest.raises(ValueError, match="the e-mail address contains a control character"):
+        fields.clean_email(f"ada{char}@hospital.example.org")
+    with pytest.raises(ValueError, match="the external id contains a control character"):
+        fields.clean_external_id(f"E{char}1")
+
+
+def test_a_control_character_is_named_by_code_and_position_not_by_the_text() -> None:
+    with pytest.raises(ValueError) as caught:
+        fields.clean_name("Secret\x00Name")
+    assert str(caught.value) == "the name contains a control character (U+0000, character 7); remove it"
+
+
+def test_names_in_any_script_with_inner_spaces_and_punctuation_are_plain_text() -> None:
+    assert fields.clean_name(" Nguyễn Thị-Thảo O'Brien 名 ") == "Nguyễn Thị-Thảo O'Brien 名"
+
+
 def test_end_dates_may_not_precede_start_dates() -> None:
     fields.check_dates(date(2026, 7, 1), None)
     fields.check_dates(date(2026, 7, 1), date(2026, 7, 1))
