@@ -11,7 +11,9 @@ What is accepted:
 - names as "Last, First" or "First Last", with or without diacritics (matching is in ``names``);
 - dates as mm-dd-yy (Amion), m/d/yyyy or m/d/yy, mm-dd-yyyy, and ISO yyyy-mm-dd;
 - times as 24-hour HHMM (0700, 1930; 700 too, as spreadsheets drop the leading zero) or HH:MM; an end of
-  2400 means midnight. Start equal to end is a 24-hour shift; start after end is overnight (see ``shifts``).
+  2400 means midnight. Start equal to end is a 24-hour shift; start after end is overnight; a shift that
+  starts in the hour skipped when clocks go forward starts as they jump (see ``shifts``), and one the jump
+  skips whole (02:30–03:00) is a row error.
 
 Row numbers are those a spreadsheet shows for the file (its first line is row 1). Nothing here logs, and no
 message quotes a name or an e-mail address; dates and times are quoted back to help find the cell.
@@ -209,11 +211,6 @@ def parse_amion(text: str, *, zone: ZoneInfo) -> ParsedSchedule:
             )
         entry = _parse_row(row, record, heading, zone, parsed.errors)
         if entry is not None:
-            if not entry.intervals:
-                parsed.warnings.append(
-                    f"Row {row}: the shift starts in the hour skipped when clocks go forward and, moved "
-                    "forward with it, starts after its end; nothing was blocked for it."
-                )
             parsed.entries.append(entry)
     if count == 0:
         raise InvalidInput(f"The file has a heading row (row {heading.row}) but no shifts below it.")
@@ -263,9 +260,20 @@ def _parse_row(
     if failed:
         return None
     assert start is not None  # 2400 is refused for a start
+    intervals = shift_blackouts(day, start, end, zone)
+    if not intervals:
+        errors.append(
+            RowError(
+                row,
+                column("start"),
+                f"the clocks go forward on {day.isoformat()} ({zone.key}) and skip this whole shift, "
+                f"{cell('start')} to {cell('end')}: it never happens; correct its times or remove the row",
+            )
+        )
+        return None
     return Entry(
         row=row,
         who=Who(name=name, email=email.lower(), name_column=who_column, email_column=column("email")),
         day=day,
-        intervals=tuple(shift_blackouts(day, start, end, zone)),
+        intervals=tuple(intervals),
     )

@@ -337,13 +337,51 @@ def test_a_0700_start_on_the_spring_forward_day_is_fine(
     assert post == (utc("2027-03-15T11:00"), utc("2027-03-16T04:00"), "post-call")
 
 
-def test_a_time_skipped_by_the_spring_change_moves_forward(
+def test_a_shift_starting_in_the_skipped_hour_starts_as_the_clocks_jump(
     client: TestClient, db: Session, schedule: Schedule
 ) -> None:
-    # 02:30 does not exist on 14 March 2027 in New York: it is read as 03:30 EDT (07:30 UTC).
+    # 02:30 does not exist on 14 March 2027 in New York: clocks go from 02:00 EST to 03:00 EDT (07:00 UTC).
+    # The shift really happens, from the jump to its end: 03:00–03:30 EDT, not an empty blackout.
+    response = upload(client, schedule, csv_text('"Okafor, Adaeze",03-14-27,0230,0330'))
+
+    assert response.status_code == 200, response.text
+    assert response.json()["blackouts"]["created"] == 1
+    assert response.json()["warnings"] == []
+    assert spans_of(db, schedule, OKAFOR) == [(utc("2027-03-14T07:00"), utc("2027-03-14T07:30"), "call")]
+
+
+def test_a_skipped_start_before_a_later_end_starts_as_the_clocks_jump(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
     spans = _single(client, db, schedule, '"Okafor, Adaeze",03-14-27,0230,0800')
 
-    assert spans == [(utc("2027-03-14T07:30"), utc("2027-03-14T12:00"), "call")]
+    assert spans == [(utc("2027-03-14T07:00"), utc("2027-03-14T12:00"), "call")]
+
+
+def test_an_end_in_the_skipped_hour_moves_forward(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    # An overnight shift written to end at 02:30 ends at 03:30 EDT: the reading that blocks more.
+    spans = _single(client, db, schedule, '"Okafor, Adaeze",03-13-27,2200,0230')
+
+    assert spans == [(utc("2027-03-14T03:00"), utc("2027-03-14T07:30"), "call")]
+
+
+def test_a_shift_the_clocks_skip_whole_is_a_row_error(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    text = csv_text('"Okafor, Adaeze",03-14-27,0800,1700', '"Okafor, Adaeze",03-14-27,0230,0300')
+
+    body = _refused(client, db, schedule, text, 422)
+
+    assert body["errors"] == [
+        {
+            "row": 3,
+            "column": "Start",
+            "message": "the clocks go forward on 2027-03-14 (America/New_York) and skip this whole shift, "
+            "0230 to 0300: it never happens; correct its times or remove the row",
+        }
+    ]
 
 
 def test_a_repeated_hour_blocks_every_moment_the_shift_could_mean(

@@ -29,6 +29,8 @@ def test_accepted_dates(text: str) -> None:
         ("Dec 1", "'Dec 1' is not a date"),
         ("", "the date is required"),
         ("12-01-1899", "only years 2000–2099"),
+        ("12/31/9999", "'12/31/9999' has the year 9999; only years 2000–2099 are accepted"),
+        ("0001-01-01", "has the year 1; only years 2000–2099"),
     ],
 )
 def test_refused_dates(text: str, message: str) -> None:

@@ -12,6 +12,7 @@ from app.call_schedules.shifts import (
     blackout_day,
     end_of_local_day,
     shift_blackouts,
+    start_to_utc,
     wall_to_utc,
 )
 
@@ -72,14 +73,47 @@ def test_an_end_of_2400_is_midnight() -> None:
     ]
 
 
-def test_a_shift_inside_the_skipped_hour_moves_forward_with_it() -> None:
-    assert shift_blackouts(SPRING_FORWARD, time(2, 10), time(2, 50), NEW_YORK) == [
-        Interval(utc("2027-03-14T07:10"), utc("2027-03-14T07:50"), CALL)  # 03:10–03:50 EDT
+def test_a_skipped_start_is_the_moment_the_clocks_jump() -> None:
+    assert start_to_utc(SPRING_FORWARD, time(2, 30), NEW_YORK) == utc("2027-03-14T07:00")  # 03:00 EDT
+    assert start_to_utc(SPRING_FORWARD, time(2, 0), NEW_YORK) == utc("2027-03-14T07:00")
+    assert start_to_utc(SPRING_FORWARD, time(3, 0), NEW_YORK) == utc("2027-03-14T07:00")
+    assert start_to_utc(SPRING_FORWARD, time(1, 59), NEW_YORK) == utc("2027-03-14T06:59")
+    assert start_to_utc(FALL_BACK, time(1, 30), NEW_YORK) == utc("2026-11-01T05:30")  # as wall_to_utc
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "at", "jump"),
+    [
+        ("Australia/Lord_Howe", date(2027, 10, 3), time(2, 10), "2027-10-02T15:30"),  # a half-hour skip
+        ("Pacific/Apia", date(2011, 12, 30), time(12), "2011-12-30T10:00"),  # Samoa skipped a whole day
+        ("Europe/London", date(2027, 3, 28), time(1, 30), "2027-03-28T01:00"),
+    ],
+)
+def test_the_jump_is_found_for_any_length_of_skip(zone: str, day: date, at: time, jump: str) -> None:
+    assert start_to_utc(day, at, ZoneInfo(zone)) == utc(jump)
+
+
+def test_a_shift_starting_in_the_skipped_hour_runs_from_the_jump_to_its_end() -> None:
+    assert shift_blackouts(SPRING_FORWARD, time(2, 30), time(3, 30), NEW_YORK) == [
+        Interval(utc("2027-03-14T07:00"), utc("2027-03-14T07:30"), CALL)  # 03:00–03:30 EDT
     ]
 
 
-def test_a_start_moved_past_its_end_by_the_skipped_hour_blocks_nothing() -> None:
-    assert shift_blackouts(SPRING_FORWARD, time(2, 30), time(3, 15), NEW_YORK) == []
+def test_a_shift_inside_the_skipped_hour_starts_at_the_jump_and_its_end_moves_forward() -> None:
+    assert shift_blackouts(SPRING_FORWARD, time(2, 10), time(2, 50), NEW_YORK) == [
+        Interval(utc("2027-03-14T07:00"), utc("2027-03-14T07:50"), CALL)  # 03:00–03:50 EDT
+    ]
+
+
+@pytest.mark.parametrize("start", [time(2), time(2, 30), time(2, 59)])
+def test_a_shift_the_clocks_skip_whole_blocks_nothing(start: time) -> None:
+    assert shift_blackouts(SPRING_FORWARD, start, time(3), NEW_YORK) == []
+
+
+def test_a_24_hour_shift_starting_in_the_skipped_hour_has_its_post_call_day() -> None:
+    call, post = shift_blackouts(SPRING_FORWARD, time(2, 30), time(2, 30), NEW_YORK)
+    assert call == Interval(utc("2027-03-14T07:00"), utc("2027-03-15T06:30"), CALL)
+    assert post == Interval(utc("2027-03-15T06:30"), utc("2027-03-16T04:00"), POST_CALL)
 
 
 def test_end_of_local_day() -> None:
