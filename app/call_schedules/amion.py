@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from zoneinfo import ZoneInfo
 
-from app.call_schedules.entries import Entry, ParsedSchedule, Who
+from app.call_schedules.entries import FIRST_YEAR, LAST_YEAR, Entry, ParsedSchedule, Who
 from app.call_schedules.shifts import shift_blackouts
 from app.csv_input import heading_key
 from app.csv_input import records as csv_records
@@ -58,7 +58,6 @@ _DELIMITERS = (",", ";", "\t")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _US_DATE = re.compile(r"(\d{1,2})[-/](\d{1,2})[-/](\d{2}|\d{4})")
 _TIME = re.compile(r"(\d{1,2}):?(\d{2})")
-_FIRST_YEAR, _LAST_YEAR = 2000, 2099
 
 
 _ALIAS_TO_COLUMN = {heading_key(alias): name for name, aliases in COLUMN_ALIASES.items() for alias in aliases}
@@ -82,8 +81,8 @@ def parse_date(text: str) -> date:
             f"'{value[:20]}' is not a date; write it as 12-01-26 or 12/1/2026 (month, day, year) "
             "or 2026-12-01"
         )
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:
-        raise ValueError(f"'{value}' has the year {year}; only years {_FIRST_YEAR}–{_LAST_YEAR} are accepted")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(f"'{value}' has the year {year}; only years {FIRST_YEAR}–{LAST_YEAR} are accepted")
     try:
         return date(year, month, day)
     except ValueError:

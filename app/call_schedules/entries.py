@@ -13,6 +13,9 @@ from app.errors import InvalidInput
 from app.uploads import RowError
 
 MAX_ERRORS_SHOWN = 1000
+# The years a schedule's shifts may fall in. Others are typing slips or placeholders (9999-12-31), and
+# reading them into UTC instants and expansion windows would overflow the calendar's range.
+FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,19 @@
 - Events marked free (TRANSP:TRANSPARENT) or cancelled (STATUS:CANCELLED) are skipped; tentative ones count.
 - Times with a zone (an IANA TZID, a Windows zone name as Outlook writes it, a TZID defined by the file's
   VTIMEZONE, or UTC) are taken as they are; floating times, times whose TZID is unknown and all-day dates
-  are wall times in the programme's zone (converted as ``shifts`` says). An all-day event blocks its whole
-  local days.
+  are wall times in the programme's zone (converted as ``shifts`` says). An unknown TZID is named in a
+  warning, with the lines of the events that use it. An all-day event blocks its whole local days.
+- An event that starts outside the years 2000–2099 or ends after 2100 (for a repeating event: its first
+  occurrence) is skipped, with a warning listing the lines of such events: a feed may well carry old or
+  placeholder events, and they are no shifts. A calendar with no other events is refused.
 - A timed event lasting 24 hours or more (by the wall clock) is a 24-hour shift: the rest of the day on
   which it ends is blocked as post-call, as for CSV schedules. Events with no duration are skipped.
 - Who an event is about is read from its ATTENDEEs (``mailto:`` addresses) and its SUMMARY; the import
   matches them to residents (see ``service``).
 
 A row number is the line on which the event's ``BEGIN:VEVENT`` stands (for an occurrence of a repeating
-event, that of the event that defines the series). Nothing here logs, and no message quotes the file's text.
+event, that of the event that defines the series). Nothing here logs, and no message quotes the file's text
+but an unknown TZID (a zone's name, never a summary or an attendee).
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,7 +31,7 @@ from dateutil.rrule import rrulestr  # type: ignore[import-untyped]
 from icalendar import Calendar, Component, Event
 from icalendar.prop import vRecur
 
-from app.call_schedules.entries import Entry, ParsedSchedule, Who
+from app.call_schedules.entries import FIRST_YEAR, LAST_YEAR, Entry, ParsedSchedule, Who
 from app.call_schedules.shifts import CALL, Interval, local_date, post_call, wall_to_utc
 from app.errors import InvalidInput, PayloadTooLarge
 from app.uploads import RowError
@@ -112,6 +116,58 @@ def _check_events(events: list[Event], lines: list[int]) -> list[RowError]:
     return errors
 
 
+def _within_years(
+    calendar: Calendar, events: list[Event], lines: list[int]
+) -> tuple[list[Event], list[int], list[int]]:
+    """The events dated within the accepted years and their lines, and the lines of the others.
+
+    The others are taken out of ``calendar`` too, so that expanding it never meets them.
+    """
+    kept: list[Event] = []
+    kept_lines: list[int] = []
+    outside: list[int] = []
+    for event, line in zip(events, lines, strict=True):
+        # An event may end in the year after the last (a night shift on 31 December), no later.
+        if FIRST_YEAR <= event.start.year <= LAST_YEAR and event.end.year <= LAST_YEAR + 1:
+            kept.append(event)
+            kept_lines.append(line)
+        else:
+            outside.append(line)
+    if outside:
+        dropped = {id(event) for event in events} - {id(event) for event in kept}
+        for component in calendar.walk():
+            component.subcomponents[:] = [c for c in component.subcomponents if id(c) not in dropped]
+    return kept, kept_lines, outside
+
+
+def _unknown_zones(events: list[Event], lines: list[int]) -> dict[str, list[int]]:
+    """Each TZID that names no known zone (icalendar leaves such times floating), with its events' lines."""
+    unknown: dict[str, list[int]] = {}
+    for event, line in zip(events, lines, strict=True):
+        for name in ("DTSTART", "DTEND"):
+            prop: Any = event.get(name)
+            value = getattr(prop, "dt", None)
+            tzid = getattr(prop, "params", {}).get("TZID")
+            if isinstance(value, datetime) and value.tzinfo is None and tzid:
+                name_shown = "".join(ch for ch in str(tzid) if ch.isprintable())[:60]
+                found = unknown.setdefault(name_shown, [])
+                if line not in found:
+                    found.append(line)
+    return unknown
+
+
+def _on_lines(lines: list[int], *, most: int = 10) -> str:
+    """'event on line 3', 'events on lines 3, 9, 12 and 2 more'; '2 events' when lines are not known."""
+    known = sorted({line for line in lines if line})
+    if not known:
+        return f"{len(lines)} event" if len(lines) == 1 else f"{len(lines)} events"
+    if len(known) == 1:
+        return f"event on line {known[0]}"
+    shown = [str(line) for line in known[:most]]
+    last = f"{len(known) - most} more" if len(known) > most else shown.pop()
+    return f"events on lines {', '.join(shown)} and {last}"
+
+
 def _check_size(events: list[Event], lines: list[int], *, window_end: datetime) -> None:
     """PayloadTooLarge before expanding, if the events would expand to more than ``MAX_OCCURRENCES``.
 
@@ -173,6 +229,24 @@ def parse_ics(text: str, *, zone: ZoneInfo, today: date) -> ParsedSchedule:
             _MALFORMED.format(where=": some events have values that are not valid iCalendar"),
             errors=[e.as_dict() for e in sorted(set(errors), key=lambda e: (e.row, e.column))],
         )
+    events, lines, outside = _within_years(calendar, events, lines)
+    if not events:
+        raise InvalidInput(
+            f"Every event in the calendar is dated before {FIRST_YEAR} or after {LAST_YEAR} "
+            f"({_on_lines(outside)}), so there is nothing to import. Check that the right calendar and "
+            "period were exported."
+        )
+    parsed = ParsedSchedule()
+    if outside:
+        parsed.warnings.append(
+            f"{len(outside)} event(s) dated before {FIRST_YEAR} or after {LAST_YEAR} were skipped "
+            f"({_on_lines(outside)})."
+        )
+    for tzid, tz_lines in _unknown_zones(events, lines).items():
+        parsed.warnings.append(
+            f"The time zone '{tzid}' ({_on_lines(tz_lines)}) is not known; its times were read in the "
+            f"programme's time zone ({zone.key})."
+        )
     line_of_uid: dict[str, int] = {}
     for event, line in zip(events, lines, strict=True):
         line_of_uid.setdefault(str(event.get("UID", "")), line)
@@ -190,7 +264,6 @@ def parse_ics(text: str, *, zone: ZoneInfo, today: date) -> ParsedSchedule:
             _MALFORMED.format(where=": a repeating event's rule (RRULE/RDATE/EXDATE) could not be expanded")
         ) from None
 
-    parsed = ParsedSchedule()
     skipped = no_duration = 0
     for occurrence in occurrences:
         status = str(occurrence.get("STATUS", "")).strip().upper()

@@ -578,3 +578,59 @@ def test_a_file_matching_nobody_clears_nothing_even_with_skip_unmatched(
     assert response.status_code == 422
     assert "None of the file's shifts belongs to an active resident" in response.json()["detail"]
     assert len(all_blackouts(db)) == 1
+
+
+def test_an_event_dated_in_year_9999_is_skipped_with_a_warning_not_a_number_error(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    text = calendar(
+        MICU,
+        event("DTSTART:99991231T130000Z", "DTEND:99991231T140000Z", attendee(OKAFOR), uid="far"),
+        event("DTSTART;VALUE=DATE:00010101", attendee(OKAFOR), uid="near"),
+    )
+
+    response = send(client, schedule, text)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["warnings"] == [
+        "2 event(s) dated before 2000 or after 2099 were skipped (events on lines 12 and 19)."
+    ]
+    assert spans(db, schedule.id_of(OKAFOR)) == [(utc("2026-12-01T12:00"), utc("2026-12-02T00:00"), "call")]
+
+
+def test_a_calendar_dated_only_in_year_9999_is_refused_naming_the_event(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    text = calendar(event("DTSTART:99991231T130000Z", "DTEND:99991231T140000Z", attendee(OKAFOR), uid="far"))
+
+    response = send(client, schedule, text)
+
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith(
+        "Every event in the calendar is dated before 2000 or after 2099 (event on line 4)"
+    )
+    assert all_blackouts(db) == []
+
+
+def test_an_unknown_tzid_is_read_in_the_programme_zone_and_named_in_a_warning(
+    client: TestClient, db: Session, schedule: Schedule
+) -> None:
+    text = calendar(
+        event(
+            "DTSTART;TZID=Hospital Local Time:20261201T070000",
+            "DTEND;TZID=Hospital Local Time:20261201T190000",
+            "SUMMARY:MICU day Okafor",
+            attendee(OKAFOR),
+            uid="local",
+        )
+    )
+
+    response = send(client, schedule, text)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["warnings"] == [
+        "The time zone 'Hospital Local Time' (event on line 4) is not known; its times were read in the "
+        "programme's time zone (America/New_York)."
+    ]
+    assert "okafor" not in response.text.lower()
+    assert spans(db, schedule.id_of(OKAFOR)) == [(utc("2026-12-01T12:00"), utc("2026-12-02T00:00"), "call")]

@@ -45,6 +45,66 @@ def test_an_event_with_no_duration_is_skipped_with_a_warning() -> None:
     assert parsed.warnings == ["1 event(s) with no duration were skipped."]
 
 
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ("DTSTART:99991231T130000Z", "DTEND:99991231T140000Z"),
+        ("DTSTART;VALUE=DATE:99991230",),
+        ("DTSTART:00010101T000000", "DTEND:00010101T010000"),
+        ("DTSTART;TZID=Asia/Tokyo:00010101T000000", "DTEND;TZID=Asia/Tokyo:00010101T010000"),
+        ("DTSTART:19991231T130000Z", "DTEND:19991231T140000Z"),
+        ("DTSTART:20261201T130000Z", "DTEND:21010101T000000Z"),
+    ],
+    ids=["year-9999", "all-day-9999", "floating-year-1", "tokyo-year-1", "1999", "ends-2101"],
+)
+def test_an_event_outside_2000_to_2099_is_skipped_with_its_line(dates: tuple[str, ...]) -> None:
+    text = calendar(
+        "BEGIN:VEVENT", "UID:1", "DTSTART:20261201T130000Z", "DTEND:20261201T140000Z", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:2", *dates, "SUMMARY:Call", "END:VEVENT",
+    )  # fmt: skip
+    parsed = parse_ics(text, zone=ZONE, today=TODAY)
+    assert [entry.row for entry in parsed.entries] == [3]
+    assert parsed.warnings == ["1 event(s) dated before 2000 or after 2099 were skipped (event on line 8)."]
+
+
+def test_a_night_shift_on_the_last_day_of_2099_is_kept() -> None:
+    text = calendar(
+        "BEGIN:VEVENT", "UID:1", "DTSTART:20991231T220000", "DTEND:21000101T070000", "END:VEVENT"
+    )  # fmt: skip
+    [entry] = parse_ics(text, zone=ZONE, today=TODAY).entries
+    assert entry.day == date(2099, 12, 31)
+
+
+def test_a_calendar_dated_only_outside_2000_to_2099_is_refused_naming_the_lines() -> None:
+    text = calendar(
+        "BEGIN:VEVENT", "UID:1", "DTSTART:99991231T130000Z", "DTEND:99991231T140000Z", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:2", "DTSTART:00010101T130000Z", "DTEND:00010101T140000Z", "END:VEVENT",
+    )  # fmt: skip
+    with pytest.raises(InvalidInput) as raised:
+        parse_ics(text, zone=ZONE, today=TODAY)
+    assert raised.value.message.startswith(
+        "Every event in the calendar is dated before 2000 or after 2099 (events on lines 3 and 8), so there "
+        "is nothing to import."
+    )
+
+
+def test_an_unknown_tzid_is_read_in_the_programme_zone_with_a_warning_naming_it() -> None:
+    text = calendar(
+        "BEGIN:VEVENT", "UID:1", "DTSTART;TZID=Mars/Olympus:20261201T080000",
+        "DTEND;TZID=Mars/Olympus:20261201T090000", "SUMMARY:Okafor call",
+        "ATTENDEE:mailto:a.okafor@hospital.example.org", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:2", "DTSTART;TZID=Mars/Olympus:20261202T080000", "DURATION:PT1H", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:3", "DTSTART;TZID=Europe/Paris:20261203T080000", "DURATION:PT1H", "END:VEVENT",
+    )  # fmt: skip
+    parsed = parse_ics(text, zone=ZONE, today=TODAY)
+    assert parsed.warnings == [
+        "The time zone 'Mars/Olympus' (events on lines 3 and 10) is not known; its times were read in the "
+        "programme's time zone (America/New_York)."
+    ]
+    first = parsed.entries[0].intervals[0]
+    assert (first.starts_at.hour, first.ends_at.hour) == (13, 14)  # 08:00–09:00 EST
+
+
 def test_a_rule_repeating_every_second_is_refused_quickly() -> None:
     text = calendar(
         "BEGIN:VEVENT", "UID:1", "DTSTART:20261201T000000Z", "DURATION:PT1S", "RRULE:FREQ=SECONDLY",
