@@ -435,6 +435,7 @@ def _apply(
             "Upload it again."
         ) from None
     if created or removed:
-        # A resident freed from a removed call may now be bookable. Check-ins booked before a newly imported
-        # call are not moved here: that is for the booking side, and this answer must never hint at one.
+        # Check-ins booked before a newly imported call are freed by the booking side (the next run re-places
+        # them); a resident freed from a removed call may now be bookable. This answer never hints at either.
+        booking.residents_changed(session, resident_ids=sorted({rid for rid, _, _ in created}), now=now)
         booking.request_auto_booking(session, program_id=program_id, now=now)

@@ -249,3 +249,25 @@ def test_a_last_day_moved_before_the_checkin_frees_it(client: TestClient, db: Se
     response = client.patch(url, headers=coordinator.headers, json={"end_date": last_day.isoformat()})
     assert response.status_code == 200, response.text
     assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+
+
+def test_importing_a_call_over_a_booked_checkin_frees_it_without_saying_so(
+    client: TestClient, db: Session
+) -> None:
+    program_id, _, checkin = _booked_world(db)
+    coordinator = make_staff(db, Role.coordinator, program=db.get(Program, program_id))
+    resident = db.get(Resident, checkin.resident_id)
+    assert resident is not None
+    day = checkin.starts_at.astimezone(ZoneInfo("America/Detroit")).date()
+    schedule = (
+        f'Name,Date,Start,End\n"{resident.last_name}, {resident.first_name}",{day:%m-%d-%y},0700,1700\n'
+    )
+    response = client.post(
+        f"/programs/{program_id}/call-schedule",
+        headers={**coordinator.headers, "Content-Type": "text/csv"},
+        content=schedule,
+    )
+    assert response.status_code == 200, response.text
+    assert _status(db, checkin) == (CheckInStatus.cancelled, 1)
+    assert "check" not in response.text.lower()  # nothing about any check-in in the coordinator's answer
+    assert program_id in _requests(db)
