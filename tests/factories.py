@@ -146,3 +146,19 @@ def make_sample_roster(session: Session, program: Program) -> dict[str, Resident
         )
         for first, last, email, pgy, external_id in SAMPLE_ROSTER
     }
+
+
+@dataclass
+class Schedule:
+    """A programme, its coordinator and its residents by e-mail address, for call-schedule imports."""
+
+    program: Program
+    coordinator: Staff
+    residents: dict[str, Resident]
+
+    @property
+    def url(self) -> str:
+        return f"/programs/{self.program.id}/call-schedule"
+
+    def id_of(self, email: str) -> int:
+        return self.residents[email].id

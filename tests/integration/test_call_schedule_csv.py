@@ -1,6 +1,5 @@
 """Importing an Amion-style call schedule over HTTP: what a coordinator sends, gets back, and what is kept."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,40 +15,15 @@ from app.call_schedules.models import Blackout, BlackoutSource
 from app.programs.models import Program
 from app.roster.models import Resident
 from tests.factories import (
-    Staff,
+    Schedule,
     make_program,
     make_resident,
-    make_sample_roster,
     make_staff,
     make_therapist,
 )
 
 SAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "amion-call-style.csv"
 HEADER = "Name,Date,Start,End"
-
-
-@dataclass
-class Schedule:
-    program: Program
-    coordinator: Staff
-    residents: dict[str, Resident]  # by e-mail address
-
-    @property
-    def url(self) -> str:
-        return f"/programs/{self.program.id}/call-schedule"
-
-    def id_of(self, email: str) -> int:
-        return self.residents[email].id
-
-
-@pytest.fixture
-def schedule(db: Session) -> Schedule:
-    program = make_program(db, time_zone="America/New_York", state="NY")
-    return Schedule(
-        program=program,
-        coordinator=make_staff(db, Role.coordinator, program=program),
-        residents=make_sample_roster(db, program),
-    )
 
 
 def upload(

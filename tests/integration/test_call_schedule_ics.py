@@ -1,6 +1,5 @@
 """Importing a call schedule from an iCalendar file over HTTP."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,38 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Role
 from app.call_schedules.models import Blackout
-from app.programs.models import Program
-from app.roster.models import Resident
-from tests.factories import Staff, make_program, make_sample_roster, make_staff
+from tests.factories import Schedule, make_program, make_sample_roster, make_staff
 
 OKAFOR = "a.okafor@hospital.example.org"
 OBRIEN = "sobrien@hospital.example.org"
 NGUYEN = "thao.nguyen@hospital.example.org"
 SMITH_1 = "john.smith@hospital.example.org"
-
-
-@dataclass
-class Schedule:
-    program: Program
-    coordinator: Staff
-    residents: dict[str, Resident]
-
-    @property
-    def url(self) -> str:
-        return f"/programs/{self.program.id}/call-schedule"
-
-    def id_of(self, email: str) -> int:
-        return self.residents[email].id
-
-
-@pytest.fixture
-def schedule(db: Session) -> Schedule:
-    program = make_program(db, time_zone="America/New_York", state="NY")
-    return Schedule(
-        program=program,
-        coordinator=make_staff(db, Role.coordinator, program=program),
-        residents=make_sample_roster(db, program),
-    )
 
 
 def event(*lines: str, uid: str | None = None) -> str:
