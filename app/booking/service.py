@@ -12,7 +12,7 @@ exactly as on the day of their first booking. Re-placing a freed resident is nev
 
 import uuid
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -74,11 +74,10 @@ def _still_fits(checkin: CheckIn, therapist: Therapist, program: Program) -> boo
         return False
     tz = ZoneInfo(therapist.time_zone)
     start, end = checkin.starts_at.astimezone(tz), checkin.ends_at.astimezone(tz)
-    end_time = end.time() if end.date() == start.date() else time.max if end.time() == time(0) else None
-    if end_time is None:
-        return False  # availability windows never cross midnight
+    if end.date() != start.date():
+        return False  # availability windows end by 23:59 on the day they start
     return any(
-        w.weekday == start.weekday() and w.start <= start.time() and end_time <= w.end
+        w.weekday == start.weekday() and w.start <= start.time() and end.time() <= w.end
         for w in therapist.availability
     )
 
