@@ -17,6 +17,20 @@ ProgramName = Annotated[str, AfterValidator(partial(check_plain_text, what="the 
 Location = Annotated[str, AfterValidator(partial(check_plain_text, what="the location"))]
 
 
+def _check_wall_clock(value: time) -> time:
+    # A time with a UTC offset (which is also what a bare number becomes) names no wall-clock time in the
+    # programme's zone, and cannot even be compared with one that has none.
+    if value.tzinfo is not None:
+        raise ValueError(
+            "give a wall-clock time such as 08:00 or 17:30, without a UTC offset and not as a number: "
+            "policy times are in the programme's time zone"
+        )
+    return value
+
+
+WallClock = Annotated[time, AfterValidator(_check_wall_clock)]
+
+
 class Modality(StrEnum):
     video = "video"
     in_person = "in_person"
@@ -28,8 +42,8 @@ class ProtectedBlock(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
-    start: time
-    end: time
+    start: WallClock
+    end: WallClock
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -58,8 +72,8 @@ class CheckinPolicy(BaseModel):
         default=None, max_length=500, description="The place, for in-person check-ins (required then)."
     )
     allowed_weekdays: list[int] = Field(default=[0, 1, 2, 3, 4], description="0 = Monday … 6 = Sunday.")
-    day_start: time = Field(default=time(8, 0))
-    day_end: time = Field(default=time(17, 0))
+    day_start: WallClock = Field(default=time(8, 0))
+    day_end: WallClock = Field(default=time(17, 0))
     protected_blocks: list[ProtectedBlock] = Field(
         default=[],
         description="If given, check-ins are booked only inside these blocks (weekdays/hours ignored).",

@@ -35,6 +35,8 @@ def test_a_policy_update_that_breaks_the_whole_is_refused_and_changes_nothing(
         ({"modality": "in_person"}, "location"),
         ({"duration_minutes": 5}, "duration_minutes"),
         ({"no_such_field": 1}, "no_such_field"),
+        ({"day_end": "17:00Z"}, "policy.day_end"),  # an offset: not comparable with day_start
+        ({"protected_blocks": [{"weekday": 1, "start": 3600, "end": "17:00"}]}, "wall-clock time"),
     ):
         response = client.patch(url, headers=admin.headers, json={"policy": change})
         assert response.status_code == 422, change

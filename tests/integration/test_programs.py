@@ -59,6 +59,18 @@ def test_admin_creates_a_programme_with_the_default_policy(client: TestClient, d
         ({"name": "Family\u0000Medicine"}, "control character (U+0000, character 7)"),
         ({"name": "Family\tMedicine"}, "control character (U+0009"),
         ({"policy": {"modality": "in_person", "location": "Room\u00002"}}, "the location contains a control"),
+        # A time with an offset (or a number, which is read as one) cannot be compared with a wall time.
+        ({"policy": {"day_start": "08:00Z"}}, "day_start: Value error, give a wall-clock time"),
+        ({"policy": {"day_end": "17:00:00+05:00"}}, "day_end: Value error, give a wall-clock time"),
+        ({"policy": {"day_start": 0}}, "without a UTC offset and not as a number"),
+        (
+            {"policy": {"day_start": "08:00-05:00", "day_end": "17:00-05:00"}},
+            "policy times are in the programme's time zone",
+        ),
+        (
+            {"policy": {"protected_blocks": [{"weekday": 2, "start": "13:00Z", "end": "17:00"}]}},
+            "protected_blocks.0.start: Value error, give a wall-clock time",
+        ),
     ],
 )
 def test_invalid_programmes_are_refused_with_a_clear_message(
