@@ -111,7 +111,8 @@ class TherapistCreate(BaseModel):
     )
     licensed_states: LicensedStates = []
     max_per_day: PerDay = 4
-    max_per_week: PerWeek = 12
+    # Checked when left out too: a max_per_day above the default max_per_week must not reach the database.
+    max_per_week: Annotated[PerWeek, Field(validate_default=True)] = 12
     video_link: VideoLink | None = None
 
     @field_validator("max_per_week")

@@ -160,6 +160,18 @@ def test_capacity_message_says_what_to_do(client: TestClient, admin: Staff) -> N
     assert "max_per_week (4) must be at least max_per_day (5)" in response.json()["detail"]
 
 
+def test_a_max_per_day_above_the_default_max_per_week_is_refused(client: TestClient, admin: Staff) -> None:
+    body = _body(max_per_day=42)
+    del body["max_per_week"]  # the default, 12, is less than 42
+
+    response = client.post("/therapists", headers=admin.headers, json=body)
+
+    assert response.status_code == 422, response.text
+    assert _fields(response) == ["max_per_week"]
+    assert "max_per_week (12) must be at least max_per_day (42)" in response.json()["detail"]
+    assert client.get("/therapists", headers=admin.headers).json() == []
+
+
 def test_an_invalid_email_is_not_echoed(client: TestClient, admin: Staff) -> None:
     response = client.post("/therapists", headers=admin.headers, json=_body(email="dana.whitfield@"))
     assert response.status_code == 422
