@@ -14,6 +14,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.errors import DomainError
 from app.health.router import router as health_router
+from app.json_text import UnpairedSurrogateMiddleware
 from app.limits import BodySizeLimitMiddleware
 from app.logging import RequestLogMiddleware, configure_logging
 from app.programs.router import router as programs_router
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(Exception, _unexpected_error)
+    # Inside the size limit: it reads a JSON body whole, which must be known to be small enough by then.
+    app.add_middleware(UnpairedSurrogateMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_upload_bytes)
     app.add_middleware(RequestLogMiddleware)
     return app

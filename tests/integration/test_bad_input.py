@@ -1,10 +1,14 @@
 """Malformed, hostile and oversized requests get a clear 4xx, never a 500, and change nothing."""
 
+import json
+from typing import Any
+
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.auth.models import Role
-from tests.factories import make_staff
+from tests.factories import make_program, make_resident, make_staff, make_therapist
 
 
 def test_malformed_json_is_a_clear_422(client: TestClient, db: Session) -> None:
@@ -41,3 +45,62 @@ def test_non_numeric_ids_are_422_not_500(client: TestClient, db: Session) -> Non
     admin = make_staff(db, Role.admin)
     assert client.get("/programs/abc", headers=admin.headers).status_code == 422
     assert client.get("/programs/99999999999999999999999", headers=admin.headers).status_code in (404, 422)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        # Each of these was a 500: pydantic-core raises UnicodeEncodeError on a lone surrogate in a str field.
+        ("POST", "/staff", {"name": "A", "email": "\ud800", "role": "admin"}, "email"),
+        ("POST", "/programs", {"name": "P", "time_zone": "America/\udc00", "state": "MI"}, "time_zone"),
+        ("POST", "/programs", {"name": "P", "time_zone": "UTC", "state": "\ud800"}, "state"),
+        ("PATCH", "/programs/{program}/residents/{resident}", {"pgy": "\ud800"}, "pgy"),
+        (
+            "PATCH",
+            "/programs/{program}/residents/{resident}",
+            {"start_date": "2026-07-0\ud800"},
+            "start_date",
+        ),
+        # Inside the free-form policy object, and as an object key.
+        ("PATCH", "/programs/{program}", {"policy": {"location": "Room \ud800"}}, "policy.location"),
+        ("PATCH", "/programs/{program}", {"policy": {"\ud800": 1}}, "policy"),
+        (
+            "PUT",
+            "/therapists/{therapist}/availability",
+            {"windows": [{"weekday": 0, "start": "09:00", "end": "1\udfff:00"}]},
+            "windows.0.end",
+        ),
+    ],
+)
+def test_an_unpaired_surrogate_is_a_422_naming_the_field(
+    client: TestClient, db: Session, method: str, path: str, body: dict[str, Any], field: str
+) -> None:
+    admin = make_staff(db, Role.admin)
+    program = make_program(db)
+    resident = make_resident(db, program)
+    therapist = make_therapist(db)
+    url = path.format(program=program.id, resident=resident.id, therapist=therapist.id)
+    before = client.get(f"/programs/{program.id}", headers=admin.headers).json()
+
+    response = client.request(
+        method,
+        url,
+        headers={**admin.headers, "Content-Type": "application/json"},
+        content=json.dumps(body).encode(),  # ASCII: the surrogate travels as a \u escape
+    )
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == field
+    assert "unpaired surrogate (U+D" in response.json()["detail"]
+    assert client.get(f"/programs/{program.id}", headers=admin.headers).json() == before
+
+
+def test_a_surrogate_pair_is_ordinary_text(client: TestClient, db: Session) -> None:
+    admin = make_staff(db, Role.admin)
+    response = client.post(
+        "/programs",
+        headers={**admin.headers, "Content-Type": "application/json"},
+        content=json.dumps({"name": "Wellness \U0001f600", "time_zone": "UTC", "state": "MI"}).encode(),
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == "Wellness \U0001f600"
