@@ -1,18 +1,24 @@
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from app.auth.models import Role
-from app.validation import normalise_email
+from app.validation import check_plain_text, normalise_email
 
 Email = Annotated[str, AfterValidator(normalise_email)]
+# No control characters: PostgreSQL refuses NUL, and the others are never meant in a name or a label.
+StaffName = Annotated[
+    str, Field(min_length=1, max_length=200), AfterValidator(partial(check_plain_text, what="the name"))
+]
+TokenLabel = Annotated[str, AfterValidator(partial(check_plain_text, what="the label"))]
 
 
 class StaffCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str = Field(min_length=1, max_length=200)
+    name: StaffName
     email: Email
     role: Role
     program_id: int | None = Field(default=None, description="Required for coordinators and directors.")
@@ -29,9 +35,9 @@ class StaffCreate(BaseModel):
 
 
 class StaffUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
+    name: StaffName | None = None
     active: bool | None = None
 
 
@@ -48,9 +54,9 @@ class StaffOut(BaseModel):
 
 
 class TokenCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    label: str = Field(default="", max_length=100)
+    label: TokenLabel = Field(default="", max_length=100)
 
 
 class TokenOut(BaseModel):

@@ -57,7 +57,7 @@ class ProtectedBlock(BaseModel):
 class CheckinPolicy(BaseModel):
     """How a programme's residents are booked. Wall times are in the programme's time zone."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     pgy_levels: list[int] = Field(default=[1], min_length=1, description="PGY levels that get check-ins.")
     checkins_per_academic_year: int = Field(
@@ -108,7 +108,7 @@ class CheckinPolicy(BaseModel):
 
 
 class ProgramCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: ProgramName = Field(min_length=1, max_length=200)
     time_zone: TimeZone
@@ -117,7 +117,7 @@ class ProgramCreate(BaseModel):
 
 
 class ProgramUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: ProgramName | None = Field(default=None, min_length=1, max_length=200)
     time_zone: TimeZone | None = None

@@ -6,6 +6,7 @@ programme's); time off is a pair of instants, stored in UTC.
 
 import re
 from datetime import UTC, datetime, time
+from functools import partial
 from itertools import pairwise
 from typing import Annotated, Any, Self
 
@@ -26,7 +27,7 @@ from pydantic import (
 )
 
 from app.therapists.models import Therapist, TherapistKind
-from app.validation import check_state, check_time_zone, normalise_email
+from app.validation import check_plain_text, check_state, check_time_zone, normalise_email
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_PER_DAY = 48
@@ -75,7 +76,10 @@ LicensedStates = Annotated[
     ),
 ]
 Email = Annotated[str, AfterValidator(_check_email), Field(max_length=320)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+# No control characters: PostgreSQL refuses NUL, and the others are never meant in a name.
+Name = Annotated[
+    str, Field(min_length=1, max_length=200), AfterValidator(partial(check_plain_text, what="the name"))
+]
 VideoLink = Annotated[
     HttpUrl, UrlConstraints(max_length=500), Field(description="The therapist's standing video-call link.")
 ]

@@ -58,6 +58,8 @@ def test_admin_creates_a_programme_with_the_default_policy(client: TestClient, d
         # PostgreSQL refuses NUL: it must be a clear 422 here, not "a number is out of range" there.
         ({"name": "Family\u0000Medicine"}, "control character (U+0000, character 7)"),
         ({"name": "Family\tMedicine"}, "control character (U+0009"),
+        ({"name": "   "}, "name: String should have at least 1 character"),
+        ({"policy": {"modality": "in_person", "location": "   "}}, "in-person check-ins need a location"),
         ({"policy": {"modality": "in_person", "location": "Room\u00002"}}, "the location contains a control"),
         # A time with an offset (or a number, which is read as one) cannot be compared with a wall time.
         ({"policy": {"day_start": "08:00Z"}}, "day_start: Value error, give a wall-clock time"),

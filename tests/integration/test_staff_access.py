@@ -1,5 +1,6 @@
 """Staff accounts and API tokens, as an administrator uses them."""
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -111,3 +112,43 @@ def test_unknown_ids_are_404(client: TestClient, db: Session) -> None:
     assert client.patch("/staff/424242", headers=admin.headers, json={"active": False}).status_code == 404
     assert client.post("/staff/424242/tokens", headers=admin.headers, json={}).status_code == 404
     assert client.delete("/tokens/424242", headers=admin.headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        # PostgreSQL refuses NUL: it must be a clear 422 here, not "a number is out of range" there.
+        (
+            "Casey\u0000Jones",
+            "name: Value error, the name contains a control character (U+0000, character 6)",
+        ),
+        ("Casey\tJones", "the name contains a control character (U+0009"),
+        ("Ca\u0085sey", "the name contains a control character (U+0085"),
+        ("   ", "name: String should have at least 1 character"),
+    ],
+)
+def test_a_staff_name_with_a_control_character_or_only_spaces_is_refused(
+    client: TestClient, db: Session, name: str, fragment: str
+) -> None:
+    admin = make_staff(db, Role.admin)
+    before = client.get("/staff", headers=admin.headers).json()
+
+    created = client.post(
+        "/staff", headers=admin.headers, json={"name": name, "email": "casey@x.example.org", "role": "admin"}
+    )
+    renamed = client.patch(f"/staff/{admin.account.id}", headers=admin.headers, json={"name": name})
+
+    for response in (created, renamed):
+        assert response.status_code == 422, response.text
+        assert fragment in response.json()["detail"]
+    assert client.get("/staff", headers=admin.headers).json() == before
+
+
+def test_a_token_label_with_a_control_character_is_refused(client: TestClient, db: Session) -> None:
+    admin = make_staff(db, Role.admin)
+    response = client.post(
+        f"/staff/{admin.account.id}/tokens", headers=admin.headers, json={"label": "lap\u0000top"}
+    )
+    assert response.status_code == 422
+    assert "the label contains a control character (U+0000, character 4)" in response.json()["detail"]
+    assert len(client.get(f"/staff/{admin.account.id}/tokens", headers=admin.headers).json()) == 1

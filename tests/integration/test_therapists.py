@@ -134,6 +134,8 @@ def test_changing_email_to_one_in_use_is_a_conflict(client: TestClient, db: Sess
         ({"kind": "contractor"}, "kind"),
         ({"email": "not-an-address"}, "email"),
         ({"name": "   "}, "name"),
+        ({"name": "Dana\u0000Whitfield"}, "name"),  # PostgreSQL refuses NUL: a clear 422 here
+        ({"name": "Dana\nWhitfield"}, "name"),
         ({"video_link": "ftp://video.example.org/x"}, "video_link"),
         ({"video_link": "not a link"}, "video_link"),
         ({"nickname": "D"}, "nickname"),
@@ -297,6 +299,7 @@ def test_a_capacity_change_is_checked_against_the_stored_capacity(
         {"kind": "intern"},
         {"name": "Valid", "unknown": 1},
         {"name": "Valid", "active": "perhaps"},
+        {"name": "Dana\u0000Whitfield"},
     ],
 )
 def test_an_invalid_change_changes_nothing(
