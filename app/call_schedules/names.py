@@ -27,7 +27,9 @@ _SPELLED_OUT = str.maketrans(
 )
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—_/.·]+")
 _NOT_WORD = re.compile(r"[^0-9a-z ]")
-_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# Bounded like real addresses (a local part of at most 64 characters, domain labels of at most 63): unbounded
+# runs made a long summary without an "@" take time quadratic in its length (minutes for a 200 kB line).
+_EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 _REMARK = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _LONGEST_NAME = 8  # words; longer runs in a summary are never tried as one name
 
@@ -139,10 +141,18 @@ class Matcher:
                 run = words[start:end]
                 for key in self._keys_for_run(run):
                     spans.append((start, end, key))
+        # A span is dropped when a longer one holds it. Spans are at most _LONGEST_NAME words long, so only
+        # those starting a few words before it can (comparing every pair was quadratic in the summary).
+        found = {(start, end) for start, end, _ in spans}
         kept = {
             key
             for start, end, key in spans
-            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
+            if not any(
+                (s, e) in found
+                for s in range(max(0, end - _LONGEST_NAME), start + 1)
+                for e in range(end, s + _LONGEST_NAME + 1)
+                if e - s > end - start
+            )
         }
         if not kept:
             return Match()
