@@ -1,7 +1,5 @@
 """Matching the names schedules write to the roster's residents: no database involved."""
 
-import time
-
 import pytest
 
 from app.call_schedules.names import Matcher, Person, emails_in, name_words, written_name_key
@@ -120,11 +118,10 @@ def test_emails_in_text() -> None:
     ]
 
 
-def test_a_long_summary_takes_time_in_proportion_to_its_length() -> None:
-    # Both were quadratic: 200,000 characters without an "@" took about 45 seconds in the e-mail search,
-    # and a name repeated 20,000 times as long in comparing every pair of name spans. Now milliseconds.
-    started = time.perf_counter()
+def test_very_long_summaries_are_matched_correctly() -> None:
+    # Both searches were quadratic (200,000 characters took about 45 s); they are linear now. The inputs
+    # stay large so a regression shows up as a slow suite; no timing is asserted (house rule: performance
+    # is measured in benchmarks, not in timed tests).
     assert emails_in("A" * 200_000) == []
     assert MATCHER.named_in("A" * 200_000 + " sobrien@hospital.example.org").unique == 3
     assert MATCHER.named_in(" ".join(["Siobhan O'Brien"] * 20_000)).unique == 3
-    assert time.perf_counter() - started < 5
