@@ -21,8 +21,12 @@ class StaffCreate(BaseModel):
     name: StaffName
     email: Email
     role: Role
-    program_id: int | None = Field(default=None, description="Required for coordinators and directors.")
-    therapist_id: int | None = Field(default=None, description="Required for therapist accounts.")
+    program_id: int | None = Field(
+        default=None, ge=1, le=2_147_483_647, description="Required for coordinators and directors."
+    )
+    therapist_id: int | None = Field(
+        default=None, ge=1, le=2_147_483_647, description="Required for therapist accounts."
+    )
 
     @model_validator(mode="after")
     def _links_match_role(self) -> "StaffCreate":

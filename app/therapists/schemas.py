@@ -204,6 +204,11 @@ class AvailabilityIn(BaseModel):
         return ordered
 
 
+# The same sane range as roster dates and calendar events: anything outside it is a typo.
+TIME_OFF_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+TIME_OFF_LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+
+
 class TimeOffIn(BaseModel):
     """A period the therapist is away, as two instants with an explicit UTC offset.
 
@@ -227,9 +232,12 @@ class TimeOffIn(BaseModel):
     @classmethod
     def _in_utc(cls, instant: datetime) -> datetime:
         try:
-            return instant.astimezone(UTC)
+            utc = instant.astimezone(UTC)
         except OverflowError:
             raise ValueError("is too far in the past or future") from None
+        if not TIME_OFF_EARLIEST <= utc < TIME_OFF_LATEST:
+            raise ValueError("must fall between the years 2000 and 2100")
+        return utc
 
     @field_validator("ends_at")
     @classmethod

@@ -104,3 +104,29 @@ def test_a_surrogate_pair_is_ordinary_text(client: TestClient, db: Session) -> N
     )
     assert response.status_code == 201, response.text
     assert response.json()["name"] == "Wellness \U0001f600"
+
+
+def test_ids_inside_bodies_are_bounded_with_a_clear_message(client: TestClient, db: Session) -> None:
+    admin = make_staff(db, Role.admin)
+    body = {"name": "X", "email": "x@example.org", "role": "director", "program_id": 10**20}
+    response = client.post("/staff", headers=admin.headers, json=body)
+    assert response.status_code == 422
+    assert "program_id" in response.json()["detail"]
+
+
+def test_time_off_outside_a_sane_range_is_refused(client: TestClient, db: Session) -> None:
+    from tests.factories import make_therapist
+
+    admin = make_staff(db, Role.admin)
+    therapist = make_therapist(db)
+    for starts, ends in (
+        ("0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z"),
+        ("2026-12-01T00:00:00Z", "9999-12-31T00:00:00Z"),
+    ):
+        response = client.post(
+            f"/therapists/{therapist.id}/time-off",
+            headers=admin.headers,
+            json={"starts_at": starts, "ends_at": ends},
+        )
+        assert response.status_code == 422
+        assert "2000 and 2100" in response.text
